@@ -1,0 +1,15 @@
+// Two ES5 CommonJS bundles: the board module, and a test-only bundle that also exposes internals
+// (reader, channel, parsers) so the same tests can run against built code without bloating the board one.
+import typescript from "@rollup/plugin-typescript";
+import terser from "@rollup/plugin-terser";
+
+const plugins = () => [
+  typescript({ tsconfig: "./tsconfig.json", noEmitHelpers: true, declaration: false, outDir: undefined }),
+  terser({ ecma: 5, compress: { passes: 2 }, mangle: true, format: { comments: false } }),
+];
+const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named" });
+
+export default [
+  { input: "src/index.ts", output: output("dist/sim900-email.js"), plugins: plugins() },
+  { input: "src/testing.ts", output: output("dist/sim900-email.test.js"), plugins: plugins() },
+];

@@ -1,0 +1,5 @@
+// Test-only entry (dist/sim900-email.test.js): the public API plus the internals, so that unit tests
+// can run against built ES5 code. Not for boards: the board bundle is src/index.ts alone.
+export * from "./index";
+export { createReader } from "./at/reader";
+export { createChannel } from "./at/channel";

@@ -1,0 +1,61 @@
+// Loads a dist bundle into a Node vm context that offers only ES5 built-ins and the Espruino API subset
+// the module uses: no Buffer, process, require, Promise, Map, Symbol... A bundle that leans on any of
+// them fails here just as it would on a board.
+import * as fs from "node:fs";
+import * as vm from "node:vm";
+
+const NOT_ES5 = [
+  "Promise", "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef",
+  "FinalizationRegistry", "BigInt", "BigInt64Array", "BigUint64Array", "SharedArrayBuffer", "Atomics",
+  "AggregateError", "Intl", "WebAssembly", "queueMicrotask", "globalThis",
+];
+
+export interface SandboxHost {
+  setTimeout(fn: () => void, ms?: number): unknown;
+  clearTimeout(id: unknown): void;
+  setInterval(fn: () => void, ms?: number): unknown;
+  clearInterval(id: unknown): void;
+  getTime(): number;
+  modules?: Record<string, unknown>;
+  storage?: unknown;
+}
+
+function realHost(): SandboxHost {
+  return {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (id) => clearInterval(id as NodeJS.Timeout),
+    getTime: () => performance.now() / 1000,
+  };
+}
+
+/** Evaluates `file` as Espruino's require() would and returns its exports. */
+export function loadBundle(file: string, host: SandboxHost = realHost()): any {
+  const code = fs.readFileSync(file, "utf8");
+  const ctx = vm.createContext({});
+  vm.runInContext(NOT_ES5.map((n) => "delete this." + n + ";").join(""), ctx);
+  // ES2015+ methods on ES5 built-ins go too, so their use fails loudly.
+  vm.runInContext(
+    "delete Object.assign; delete Object.entries; delete Object.values; delete Array.from; delete Array.of;" +
+      "delete Array.prototype.find; delete Array.prototype.includes; delete Array.prototype.fill;" +
+      "delete String.prototype.startsWith; delete String.prototype.endsWith; delete String.prototype.includes;" +
+      "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;",
+    ctx,
+  );
+  const g = ctx as any;
+  g.setTimeout = host.setTimeout;
+  g.clearTimeout = host.clearTimeout;
+  g.setInterval = host.setInterval;
+  g.clearInterval = host.clearInterval;
+  g.getTime = host.getTime;
+  g.require = (name: string) => {
+    const m = host.modules && host.modules[name];
+    if (m === undefined) throw new Error("Module " + name + " not found");
+    return m;
+  };
+  g.exports = {};
+  g.module = { exports: g.exports };
+  vm.runInContext(code, ctx, { filename: file });
+  return g.module.exports === g.exports ? g.exports : g.module.exports;
+}
