@@ -1,0 +1,87 @@
+// The AT stream reader: turns the strings that Serial 'data' events deliver (split anywhere) into
+// response lines, the '>' data prompt (manual 2.8) and raw payloads whose length the layer above
+// announces with expect(n) (manual 2.19). It never knows about commands.
+// Work is done per chunk with indexOf/substring: no per-byte loop, no per-byte string building.
+
+export interface ReaderEvents {
+  /** A complete response line without CR/LF; empty lines and command echoes are dropped. */
+  line(text: string): void;
+  /** The '>' prompt (with an optional following space) at the start of a line. */
+  prompt(): void;
+  /** A slice of a raw payload; `left` is how many payload bytes are still to come. */
+  data(slice: string, left: number): void;
+  /** A line longer than the bound arrived; it was dropped up to its end. */
+  overflow(): void;
+}
+
+export interface Reader {
+  push(chunk: string): void;
+  /** The next n bytes are payload, whatever they contain. Call it from within a line event. */
+  expect(n: number): void;
+  reset(): void;
+}
+
+// Echoes of our own commands (before ATE0 takes effect) start with "AT"; no response line does.
+var ECHO = /^AT/i;
+
+export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
+  var max = maxLine || 256;
+  var partial = "";   // the only thing kept between chunks: one unfinished line
+  var raw = 0;        // payload bytes still expected
+  var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
+  var discard = false;   // inside an over-long line: drop up to its end
+
+  function emit(text: string) {
+    var end = text.length - 1;
+    if (text.charAt(end) === "\r") text = text.substring(0, end);
+    if (text && !ECHO.test(text)) ev.line(text);
+  }
+
+  function push(chunk: string) {
+    var len = chunk.length;
+    var pos = 0;
+    while (pos < len) {
+      if (raw > 0) {
+        var take = len - pos < raw ? len - pos : raw;
+        raw -= take;
+        ev.data(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
+        pos += take;
+        continue;
+      }
+      if (skipSpace) {
+        skipSpace = false;
+        if (chunk.charAt(pos) === " ") { pos++; continue; }
+      }
+      if (partial === "" && !discard && chunk.charAt(pos) === ">") {
+        pos++;
+        skipSpace = true;
+        ev.prompt();
+        continue;
+      }
+      var nl = chunk.indexOf("\n", pos);
+      if (nl < 0) {
+        if (!discard) {
+          if (partial.length + len - pos > max) {
+            partial = "";
+            discard = true;
+            ev.overflow();
+          } else partial += pos ? chunk.substring(pos) : chunk;
+        }
+        return;
+      }
+      var seg = chunk.substring(pos, nl);
+      pos = nl + 1;
+      if (discard) { discard = false; continue; }
+      var text = partial ? partial + seg : seg;
+      partial = "";
+      if (text.length > max) ev.overflow();
+      else emit(text);
+    }
+  }
+
+  return {
+    push: push,
+    expect: function (n: number) { raw = n > 0 ? n : 0; },
+    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; },
+  };
+}

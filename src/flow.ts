@@ -1,0 +1,24 @@
+// Tiny control-flow helpers: steps run one after another; a callback runs at most once.
+
+export type Callback = (err?: any, a?: any, b?: any) => void;
+export type Step = (next: (err?: any) => void) => void;
+
+/** Runs the steps in order, stopping at the first error. */
+export function series(steps: Step[], done: (err?: any) => void): void {
+  var i = 0;
+  function next(err?: any) {
+    if (err || i >= steps.length) done(err);
+    else steps[i++](next);
+  }
+  next();
+}
+
+/** Wraps `cb` so that only its first call goes through, and a throwing callback cannot break us. */
+export function once(cb: Callback | undefined, onThrow?: (e: any) => void): Callback {
+  var called = false;
+  return function (err?: any, a?: any, b?: any) {
+    if (called) return;
+    called = true;
+    if (cb) try { cb(err, a, b); } catch (e) { if (onThrow) onThrow(e); }
+  };
+}

@@ -1,0 +1,224 @@
+// The modem: sync and echo off, the GPRS bearer (manual 3.1), the email parameters (2.1, 2.2, 2.23),
+// the operation queue (one public call at a time, in order) and recovery: a bearer drop or a reboot
+// forgets what the modem knew, and the next operation prepares it again.
+import { createChannel, Channel, CommandOptions, CommandResult } from "./at/channel";
+import { emailError, EmailError } from "./errors";
+import { series, once, Step, Callback } from "./flow";
+import { quote, int, LIMITS } from "./params";
+
+export interface Server {
+  host: string;
+  port?: number;
+  user?: string;
+  password?: string;
+}
+
+export interface Options {
+  apn?: string;
+  apnUser?: string;
+  apnPassword?: string;
+  /** Bearer profile (AT+SAPBR, AT+EMAILCID), default 1. */
+  cid?: number;
+  /** Server response timeout in seconds (AT+EMAILTO, 10..120), default 30. */
+  timeout?: number;
+  /** AT+EMAILSSL; default true when a configured port is 465 or 995. */
+  ssl?: boolean;
+  smtp?: Server;
+  pop3?: Server;
+  from?: { address: string; name?: string };
+  /** Bytes per AT+SMTPFT / AT+POP3READ request (1..1460), default 512. */
+  chunk?: number;
+  /** Attachment ring buffer bytes, default 1024. */
+  ring?: number;
+  /** AT transcript, passwords masked. */
+  log?: (line: string) => void;
+  /** Milliseconds for a local command, default 5000. */
+  atTimeout?: number;
+  /** Seconds to wait for network registration and GPRS attach, default 60. */
+  registerTimeout?: number;
+  /** Longest response line kept, default 256. */
+  maxLine?: number;
+  /** Called with "REBOOT", "DEACT", "POWERDOWN" or "UNDERVOLTAGE" and the modem's line. */
+  onEvent?: (event: string, line: string) => void;
+}
+
+export interface Modem {
+  o: Options;
+  ch: Channel;
+  /** Bearer open and email parameters set since the last reboot or bearer drop. */
+  ready: boolean;
+  /** Logged in to POP3. */
+  pop3: boolean;
+  /** SMTP settings the modem holds, by setting name: the command that set it. */
+  cache: { [key: string]: string };
+  /** AT commands written so far. */
+  count: number;
+  /** A command answered locally by the modem. */
+  at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
+  /** A command whose result line comes from a mail server (timeout AT+EMAILTO plus a margin). */
+  server(text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
+  /** Prepares the modem if a reboot or a bearer drop made it forget. */
+  ensure(next: (err?: any) => void): void;
+  /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. */
+  run(op: (done: Callback) => void, cb?: Callback): void;
+  close(): void;
+}
+
+/** "+SAPBR: 1,1,\"10.0.0.1\"" → 1 (the status field of manual 3.1) */
+function bearerStatus(lines: string[]): number {
+  for (var i = 0; i < lines.length; i++) {
+    var m = /^\+SAPBR: *\d+,(\d+)/.exec(lines[i]);
+    if (m) return +m[1];
+  }
+  return -1;
+}
+
+export function createModem(port: Port, o: Options): Modem {
+  var cid = o.cid || 1;
+  var local = o.atTimeout || 5000;
+  var ops: { op: (done: Callback) => void; cb?: Callback }[] = [];
+  var busy = false;
+  var pollTimer: any;
+
+  var m: Modem = {
+    o: o,
+    ch: createChannel(port, o.log, o.maxLine),
+    ready: false,
+    pop3: false,
+    cache: {},
+    count: 0,
+    at: function (text, opts, done) {
+      var c: CommandOptions = { timeout: local };
+      for (var k in opts) (c as any)[k] = (opts as any)[k];
+      m.count++;
+      m.ch.command(text, c, done);
+    },
+    server: function (text, until, opts, done) {
+      var c: Partial<CommandOptions> = { timeout: ((o.timeout || 30) + 15) * 1000, until: until };
+      for (var k in opts) (c as any)[k] = (opts as any)[k];
+      m.at(text, c, done);
+    },
+    ensure: function (next) {
+      if (m.ready) next();
+      else prepare(next);
+    },
+    run: function (op, cb) {
+      ops.push({ op: op, cb: cb });
+      pump();
+    },
+    close: function () {
+      clearTimeout(pollTimer);
+      m.ch.close();
+    },
+  };
+
+  function pump() {
+    if (busy || !ops.length) return;
+    busy = true;
+    var job = ops.shift() as { op: (done: Callback) => void; cb?: Callback };
+    var done = once(function (err?: any, a?: any, b?: any) {
+      busy = false;
+      if (job.cb) job.cb(err, a, b);
+      pump();
+    }, function (e) {
+      if (o.log) o.log("! callback threw: " + e);
+    });
+    try {
+      job.op(done);
+    } catch (e) {
+      done(e);
+    }
+  }
+
+  /** Forget everything the modem held and end the command in flight (its operation fails). */
+  function lost(event: string, type: string, message: string) {
+    return function (line: string) {
+      m.ready = false;
+      m.pop3 = false;
+      m.cache = {};
+      m.ch.abort(type, message);
+      if (o.onEvent) o.onEvent(event, line);
+    };
+  }
+  m.ch.on("+SAPBR " + cid + ": DEACT", lost("DEACT", "DEACT", "the network closed the GPRS bearer"));
+  m.ch.on("RDY", lost("REBOOT", "REBOOT", "the modem restarted"));
+  m.ch.on("NORMAL POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down"));
+  m.ch.on("UNDER-VOLTAGE POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down: under-voltage"));
+  m.ch.on("UNDER-VOLTAGE WARN", function (line) {
+    if (o.onEvent) o.onEvent("UNDERVOLTAGE", line);
+  });
+
+  /** A local command as a step; `check` may reject its answer with a message. */
+  function step(text: string, check?: (res: CommandResult) => string | void, logAs?: string): Step {
+    return function (next) {
+      m.at(text, logAs ? { logAs: logAs } : null, function (err, res) {
+        var bad = !err && check && check(res);
+        next(err || (bad ? emailError(text.replace(/^AT\+?|[=?].*$/g, ""), "ERROR", bad) : null));
+      });
+    };
+  }
+
+  /** Repeats a step every `every` ms until it succeeds, `tries` times at most. */
+  function retry(s: Step, tries: number, every: number): Step {
+    return function (next) {
+      var left = tries;
+      function attempt() {
+        s(function (err) {
+          if (!err || --left <= 0) next(err);
+          else pollTimer = setTimeout(attempt, every);
+        });
+      }
+      attempt();
+    };
+  }
+
+  function has(re: RegExp, message: string) {
+    return function (res: CommandResult) {
+      return re.test(res.lines.join("\n")) ? undefined : message;
+    };
+  }
+
+  function prepare(done: (err?: any) => void) {
+    var polls = Math.ceil(((o.registerTimeout || 60) * 1000) / 2000);
+    var sapbr = "AT+SAPBR=3," + cid + ",";
+    var steps: Step[] = [
+      // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
+      function (next) {
+        var left = 10;
+        (function sync() {
+          m.at("AT", { timeout: 1000 }, function (err) {
+            if (!err || --left <= 0) next(err);
+            else sync();
+          });
+        })();
+      },
+      step("ATE0"),
+      step("AT+CPIN?", has(/\+CPIN: *READY/, "SIM not ready (PIN?)")),
+      retry(step("AT+CREG?", has(/\+CREG: *\d,[15]/, "not registered on the network")), polls, 2000),
+      retry(step("AT+CGATT?", has(/\+CGATT: *1/, "GPRS not attached")), polls, 2000),
+      step(sapbr + '"Contype","GPRS"'),
+      step(sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)),
+    ];
+    if (o.apnUser) steps.push(step(sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)));
+    if (o.apnPassword)
+      steps.push(step(sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, sapbr + '"PWD","***"'));
+    steps.push(
+      // Open the bearer only if the query says it is closed: opening an open one is ERROR.
+      function (next) {
+        m.at("AT+SAPBR=2," + cid, null, function (err, res) {
+          if (err || bearerStatus(res.lines) === 1) next(err);
+          else m.at("AT+SAPBR=1," + cid, { timeout: 85000 }, next);
+        });
+      },
+      step("AT+EMAILCID=" + cid),
+      step("AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout || 30, 10, 120)),
+      step("AT+EMAILSSL=" + (o.ssl ? 1 : 0)),
+    );
+    series(steps, function (err) {
+      if (!err) m.ready = true;
+      done(err);
+    });
+  }
+
+  return m;
+}

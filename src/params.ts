@@ -1,0 +1,29 @@
+// Every user string that goes into an AT parameter passes through here first: a quote, a control
+// character (CR, LF, Ctrl-Z, ESC, NUL...) or a non-ASCII byte could end the parameter, the command or
+// a body early, so it is refused before anything is sent. Limits are the module's, kept within what
+// the SIM900 test commands report.
+import { emailError } from "./errors";
+
+export var LIMITS = { host: 64, user: 64, password: 64, address: 64, name: 64, subject: 128, file: 64, body: 4096 };
+
+var UNSAFE = /[^\x20\x21\x23-\x7e]/;
+
+/** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password). */
+export function quote(command: string, field: string, value: any, max: number, optional?: boolean): string {
+  if (value === undefined || value === null || value === "") {
+    if (optional) return '""';
+    throw emailError(command, "ARGUMENT", field + " is missing");
+  }
+  var s = "" + value;
+  if (UNSAFE.test(s)) throw emailError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
+  if (s.length > max) throw emailError(command, "ARGUMENT", field + " is longer than " + max);
+  return '"' + s + '"';
+}
+
+/** A whole number within [min, max], or throws. */
+export function int(command: string, field: string, value: any, min: number, max: number): number {
+  var n = +value;
+  if (n !== Math.floor(n) || n < min || n > max)
+    throw emailError(command, "ARGUMENT", field + " must be a whole number from " + min + " to " + max);
+  return n;
+}

@@ -1,0 +1,221 @@
+// Sending (manual 2.3-2.12, examples 3.2-3.4, 3.8): the settings an email needs, minus those the
+// modem already holds from the last email; the body after the '>' prompt; AT+SMTPSEND; then the
+// attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
+import { Modem } from "./modem";
+import { quote, int, LIMITS } from "./params";
+import { emailError, EmailError } from "./errors";
+import { series, Step, Callback } from "./flow";
+import { createRing, producerOf, Producer, Ring } from "./ring";
+import { toBytes } from "./bytes";
+import { toHex } from "./mail/hex";
+
+export interface Address {
+  address: string;
+  name?: string;
+}
+export type Recipients = string | Address | (string | Address)[];
+
+export interface Attachment {
+  name: string;
+  /** false: a text file sent 7bit; true: a binary file the modem sends base64 (manual 2.9). */
+  binary?: boolean;
+  data?: string | Uint8Array;
+  /** Returns up to `max` more bytes; "" or undefined at the end. */
+  read?: (max: number) => string | Uint8Array | undefined;
+}
+
+export interface Message {
+  to?: Recipients;
+  cc?: Recipients;
+  bcc?: Recipients;
+  subject?: string;
+  body?: string;
+  charset?: string;
+  attachment?: Attachment;
+  progress?: (sentBytes: number) => void;
+}
+
+export interface Setting {
+  key: string;
+  cmd: string;
+  /** The transcript's version, when cmd holds a password. */
+  log?: string;
+}
+
+// Sent as they are; anything else makes subject and body go hex with a charset (manual 2.12), so no
+// quote, Ctrl-Z or ESC can end a parameter or the body early.
+var PLAIN_SUBJECT = /^[\x20\x21\x23-\x7e]*$/;
+var PLAIN_BODY = /^[\x20-\x7e\r\n\t]*$/;
+
+function list(r?: Recipients): Address[] {
+  var a = r === undefined ? [] : r instanceof Array ? r : [r];
+  var out: Address[] = [];
+  for (var i = 0; i < a.length; i++) out.push(typeof a[i] === "string" ? { address: a[i] as string } : (a[i] as Address));
+  return out;
+}
+
+/** The settings of `msg`, in the order they are sent, and its body as it goes after the prompt. */
+export function settings(m: Modem, msg: Message): { list: Setting[]; body: string } {
+  var C = "SMTPSEND";
+  var o = m.o;
+  var s = o.smtp;
+  if (!s) throw emailError(C, "ARGUMENT", "no smtp server in the connect options");
+  if (!o.from) throw emailError(C, "ARGUMENT", "no from address in the connect options");
+  var out: Setting[] = [];
+  function add(key: string, cmd: string, log?: string) {
+    out.push({ key: key, cmd: cmd, log: log });
+  }
+  add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host, LIMITS.host) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
+  if (s.user) {
+    var auth = "AT+SMTPAUTH=1," + quote(C, "smtp.user", s.user, LIMITS.user) + ",";
+    add("AUTH", auth + quote(C, "smtp.password", s.password, LIMITS.password), auth + '"***"');
+  } else add("AUTH", "AT+SMTPAUTH=0");
+  add("FROM", "AT+SMTPFROM=" + quote(C, "from.address", o.from.address, LIMITS.address) +
+    (o.from.name ? "," + quote(C, "from.name", o.from.name, LIMITS.name) : ""));
+
+  var subject = msg.subject || "";
+  var body = msg.body || "";
+  var hex = !!msg.charset || !PLAIN_SUBJECT.test(subject) || !PLAIN_BODY.test(body);
+  var cs = hex ? msg.charset || "UTF-8" : "ASCII";
+  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, 16));
+
+  var types = [msg.to, msg.cc, msg.bcc];
+  var count = 0;
+  for (var t = 0; t < 3; t++) {
+    var r = list(types[t]);
+    count += r.length;
+    for (var i = 0; i < r.length; i++)
+      add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.address) +
+        (r[i].name ? "," + quote(C, "recipient name", r[i].name, LIMITS.name) : ""));
+  }
+  if (!count) throw emailError(C, "ARGUMENT", "no recipient");
+
+  if (hex) {
+    subject = toHex(subject);
+    body = toHex(body);
+  }
+  if (subject.length > LIMITS.subject) throw emailError(C, "ARGUMENT", "subject is longer than the modem takes");
+  add("SUB", "AT+SMTPSUB=\"" + subject + "\"");
+  if (body.length > LIMITS.body) throw emailError(C, "ARGUMENT", "body is longer than " + LIMITS.body + " bytes as sent");
+
+  var f = msg.attachment;
+  if (!f) add("FILE", "AT+SMTPFILE=0");
+  else {
+    if (f.data === undefined && typeof f.read !== "function") throw emailError(C, "ARGUMENT", "attachment has neither data nor read");
+    add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name, LIMITS.file) + "," + (f.binary ? 1 : 0));
+  }
+  return { list: out, body: body };
+}
+
+/** The commands that bring the modem from what `cache` says it holds to `want`. */
+export function plan(cache: { [key: string]: string }, want: Setting[]): Setting[] {
+  var out: Setting[] = [];
+  var keep: { [key: string]: boolean } = {};
+  var i;
+  for (i = 0; i < want.length; i++) keep[want[i].key] = true;
+  // Unknown recipients (first email, or after a failure): clear all three lists (manual 2.6).
+  if (!cache.R) for (i = 0; i < 3; i++) out.push({ key: "R", cmd: "AT+SMTPRCPT=" + i });
+  else
+    for (var k in cache) {
+      var r = /^R(\d)\.(\d+)$/.exec(k);
+      if (r && !keep[k]) out.push({ key: "-" + k, cmd: "AT+SMTPRCPT=" + r[1] + "," + r[2] });
+    }
+  for (i = 0; i < want.length; i++) if (cache[want[i].key] !== want[i].cmd) out.push(want[i]);
+  return out;
+}
+
+/** Sends `msg` whose settings() were computed (and so validated) before any command went out. */
+export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string }, done: Callback) {
+  var C = "SMTPSEND";
+  var first = m.count;
+  var sent = 0;
+  var steps: Step[] = [];
+  var todo = plan(m.cache, s.list);
+  for (var i = 0; i < todo.length; i++)
+    (function (st: Setting) {
+      steps.push(function (next) {
+        m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
+          if (!err) {
+            if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
+            else m.cache[st.key] = st.cmd;
+          }
+          next(err);
+        });
+      });
+    })(todo[i]);
+
+  steps.push(function (next) {
+    m.at("AT+SMTPBODY", {
+      onPrompt: function () {
+        m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
+      },
+    }, next);
+  });
+
+  var f = msg.attachment;
+  var produce: Producer | undefined = f ? (f.data !== undefined ? producerOf(f.data) : (f.read as Producer)) : undefined;
+  var ring: Ring | undefined;
+  var pending: Uint8Array | null = null;
+  var eof = !f;
+
+  /** Tops the ring up from the producer; returns an error if the producer threw. */
+  function fill(): EmailError | void {
+    if (!ring) ring = createRing(m.o.ring || 1024);
+    while (ring.free() > 0 && !eof) {
+      if (!pending || !pending.length) {
+        var p;
+        try {
+          p = (produce as Producer)(ring.free());
+        } catch (e) {
+          return emailError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
+        }
+        if (p === undefined || p === null || !p.length) {
+          eof = true;
+          break;
+        }
+        pending = toBytes(p);
+      }
+      pending = pending.subarray(ring.put(pending));
+    }
+  }
+
+  function finished(err: EmailError | null, line: string) {
+    if (err) return done(err);
+    var x = /^\+SMTPSEND: *(\d+)/.exec(line);
+    if (x) return done(+x[1] === 1 ? null : emailError(C, +x[1]), { commands: m.count - first, size: sent });
+    var ft = /^\+SMTPFT: *1,(\d+)/.exec(line);
+    if (ft) return transfer(+ft[1]);
+    done(emailError(C, "ERROR", "unexpected answer " + line));
+  }
+
+  // manual 2.11: "+SMTPFT: 1,<max>" invites a request of at most max bytes; 0 ends the attachment.
+  function transfer(max: number) {
+    var bad = fill();
+    if (bad) return done(bad);
+    var r = ring as Ring;
+    var chunk = m.o.chunk || 512;
+    var n = Math.min(chunk, max, r.count());
+    if (!n) return m.server("AT+SMTPFT=0", ["+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
+    var k = 0;
+    m.server("AT+SMTPFT=" + n, ["+SMTPFT: 1,", "+SMTPSEND:"], {
+      onLine: function (line) {
+        var c = /^\+SMTPFT: *2,(\d+)/.exec(line);
+        if (!c) return false;
+        k = Math.min(+c[1], r.count());
+        m.ch.write(r.take(k));
+        return true;
+      },
+    }, function (err, res) {
+      sent += k;
+      if (!err && msg.progress) try { msg.progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
+      finished(err, res.result);
+    });
+  }
+
+  steps.push(function () {
+    m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
+  });
+  series(steps, function (err) {
+    if (err) done(err);
+  });
+}

@@ -1,0 +1,98 @@
+import { strict as assert } from "node:assert";
+import { lib, target } from "../target";
+import { scriptPort } from "../helpers/script-port";
+
+function setup() {
+  const port = scriptPort();
+  const log: string[] = [];
+  const ch = lib.createChannel(port, (l: string) => log.push(l));
+  return { port, ch, log };
+}
+
+describe(`AT channel @dist (${target})`, () => {
+  it("writes one command at a time and ends it on OK with its intermediate lines", (done) => {
+    const { port, ch } = setup();
+    const results: unknown[] = [];
+    ch.command("AT+SAPBR=2,1", { timeout: 1000 }, (err: any, res: any) => results.push([err, [...res.lines]]));
+    ch.command("AT+EMAILCID=1", { timeout: 1000 }, (err: any) => {
+      results.push([err]);
+      assert.deepEqual(results, [[null, ['+SAPBR: 1,1,"10.89.193.1"']], [null]]);
+      done();
+    });
+    assert.deepEqual(port.written, ["AT+SAPBR=2,1\r"]);
+    port.feed('\r\n+SAPBR: 1,1,"10.89.193.1"\r\n\r\nOK\r\n');
+    assert.deepEqual(port.written, ["AT+SAPBR=2,1\r", "AT+EMAILCID=1\r"]);
+    port.feed("\r\nOK\r\n");
+  });
+
+  it("ends on ERROR and +CME ERROR with code and command", () => {
+    const { port, ch } = setup();
+    const errs: any[] = [];
+    ch.command("AT+EMAILSSL=1", { timeout: 1000 }, (e: any) => errs.push(e));
+    port.feed("\r\n+CME ERROR: 3\r\n");
+    ch.command("AT+SMTPSUB=\"x\"", { timeout: 1000 }, (e: any) => errs.push(e));
+    port.feed("\r\nERROR\r\n");
+    assert.equal(errs[0].code, 3);
+    assert.equal(errs[0].command, "EMAILSSL");
+    assert.equal(errs[1].code, undefined);
+    assert.equal(errs[1].type, "ERROR");
+    assert.equal(errs[1].command, "SMTPSUB");
+  });
+
+  it("waits for the result line after OK when told to, and routes URCs by prefix", () => {
+    const { port, ch } = setup();
+    const urcs: string[] = [];
+    ch.on("RING", (l: string) => urcs.push(l));
+    ch.on("+SAPBR 1: DEACT", (l: string) => urcs.push(l));
+    let result = "";
+    ch.command("AT+POP3IN", { timeout: 1000, until: ["+POP3IN:", "+POP3OUT:"] }, (_e: any, r: any) => { result = r.result; });
+    port.feed("\r\nOK\r\n\r\nRING\r\n");
+    assert.equal(result, "");
+    port.feed("\r\n+POP3IN: 1\r\n\r\n+SAPBR 1: DEACT\r\n");
+    assert.equal(result, "+POP3IN: 1");
+    assert.deepEqual(urcs, ["RING", "+SAPBR 1: DEACT"]);
+  });
+
+  it("answers the prompt and streams announced payloads to the command", () => {
+    const { port, ch } = setup();
+    const data: string[] = [];
+    ch.command("AT+SMTPBODY", { timeout: 1000, onPrompt: () => ch.write("hello\x1a") }, () => {});
+    port.feed("\r\n> ");
+    assert.equal(port.written[1], "hello\x1a");
+    port.feed("\r\nOK\r\n");
+    ch.command("AT+POP3READ=10", {
+      timeout: 1000,
+      onLine: (l: string) => { const m = /^\+POP3READ: [12],(\d+)/.exec(l); if (m) { ch.expect(+m[1]); return true; } return false; },
+      onData: (s: string) => data.push(s),
+    }, (e: any, r: any) => data.push("end:" + e + ":" + r.lines.length));
+    port.feed("\r\n+POP3READ: 2,9\r\nOK\r\nERROR\r\nOK\r\n");
+    assert.deepEqual(data, ["OK\r\nERROR", "end:null:0"]);
+  });
+
+  it("times out a silent command exactly once and goes on with the next", (done) => {
+    const { port, ch } = setup();
+    const calls: any[] = [];
+    ch.command("AT+CSQ", { timeout: 30 }, (e: any) => calls.push(e.type));
+    ch.command("AT", { timeout: 1000 }, (e: any) => {
+      calls.push(e);
+      assert.deepEqual(calls, ["TIMEOUT", null]);
+      done();
+    });
+    setTimeout(() => port.feed("\r\nOK\r\n"), 60);
+  });
+
+  it("survives a throwing callback and an over-long line, and close fails what is queued", () => {
+    const { port, ch, log } = setup();
+    ch.command("AT", { timeout: 1000 }, () => { throw new Error("user bug"); });
+    port.feed("\r\nOK\r\n");
+    assert.ok(log.some((l) => l.includes("user bug")));
+    const errs: any[] = [];
+    ch.command("AT+CREG?", { timeout: 1000 }, (e: any) => errs.push(e.type));
+    port.feed("x".repeat(300) + "\r\n");
+    ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
+    ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
+    ch.close();
+    assert.deepEqual(errs, ["OVERFLOW", "CLOSED", "CLOSED"]);
+    assert.equal(port.listeners, 0);
+  });
+});
