@@ -4,13 +4,23 @@ import { createModem, Modem, Options } from "./modem";
 import { send, settings, Message } from "./smtp";
 import { EmailError } from "./errors";
 import { series, Callback } from "./flow";
+import { login, logout, list, retrieve, simple, Listing, RetrieveOptions } from "./pop3";
+import { fetch, Filter, FetchedMessage } from "./fetch";
 
 export { Options, Server } from "./modem";
 export { Message, Address, Attachment, Recipients } from "./smtp";
 export { EmailError } from "./errors";
+export { Listing, RetrieveOptions } from "./pop3";
+export { Filter, FetchedMessage, SeenStore } from "./fetch";
 
 export interface Email {
   send(msg: Message, cb?: (err: EmailError | null, info?: { commands: number; size: number }) => void): void;
+  list(cb: (err: EmailError | null, messages?: Listing[]) => void): void;
+  retrieve(n: number, opts: RetrieveOptions | null, cb: (err: EmailError | null, info?: { size: number; message?: string }) => void): void;
+  remove(n: number, cb?: (err?: EmailError | null) => void): void;
+  undoRemove(cb?: (err?: EmailError | null) => void): void;
+  logout(cb?: (err?: EmailError | null) => void): void;
+  fetch(filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: (err: EmailError | null, stats?: { checked: number; matched: number; deleted: number; failed: number }) => void): void;
   close(cb?: (err?: EmailError | null) => void): void;
 }
 
@@ -39,21 +49,49 @@ export function connect(port: Port, options: Options, callback?: (err?: EmailErr
     }, cb);
   }
 
+  /** A POP3 operation: modem prepared and logged in first (manual 2.13, 2.14). */
+  function pop3(op: (m: Modem, done: Callback) => void, cb?: Callback) {
+    run(function (m, done) {
+      series([m.ensure, function (next) { login(m, next); }, function () { op(m, done); }], done);
+    }, cb);
+  }
+
   run(function (m, done) { m.ensure(done); }, callback);
 
   return {
     send: function (msg, cb) {
       run(function (m, done) {
         var s = settings(m, msg); // throws on a bad argument, before any command is sent
-        series([m.ensure, function () { send(m, msg, s, done); }], done);
+        // manual 1.1 item 4: SMTP and POP3 never at the same time
+        series([m.ensure, function (next) { logout(m, next); }, function () { send(m, msg, s, done); }], done);
       }, cb);
+    },
+    list: function (cb) {
+      pop3(function (m, done) { list(m, done); }, cb);
+    },
+    retrieve: function (n, opts, cb) {
+      pop3(function (m, done) { retrieve(m, n, opts || {}, done); }, cb);
+    },
+    remove: function (n, cb) {
+      pop3(function (m, done) { simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
+    },
+    undoRemove: function (cb) {
+      pop3(function (m, done) { simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
+    },
+    logout: function (cb) {
+      run(function (m, done) { logout(m, done); }, cb);
+    },
+    fetch: function (filter, onMessage, cb) {
+      pop3(function (m, done) { fetch(m, filter || {}, onMessage, done); }, cb);
     },
     close: function (cb) {
       run(function (m, done) {
-        m.at("AT+SAPBR=0," + (o.cid || 1), null, function (err) {
-          m.ready = false;
-          m.close();
-          done(err);
+        logout(m, function () {
+          m.at("AT+SAPBR=0," + (o.cid || 1), null, function (err) {
+            m.ready = false;
+            m.close();
+            done(err);
+          });
         });
       }, cb);
     },

@@ -4,7 +4,8 @@
 // the SIM900 test commands report.
 import { emailError } from "./errors";
 
-export var LIMITS = { host: 64, user: 64, password: 64, address: 64, name: 64, subject: 128, file: 64, body: 4096 };
+// What a SIM900 reports in its test forms is firmware-dependent; these fit the emulator's (tools/).
+export var LIMITS = { host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5 };
 
 var UNSAFE = /[^\x20\x21\x23-\x7e]/;
 

@@ -83,6 +83,7 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   var count = 0;
   for (var t = 0; t < 3; t++) {
     var r = list(types[t]);
+    if (r.length > LIMITS.rcpt) throw emailError(C, "ARGUMENT", "more than " + LIMITS.rcpt + " recipients of one kind");
     count += r.length;
     for (var i = 0; i < r.length; i++)
       add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.address) +

@@ -1,0 +1,159 @@
+// The remote-configuration loop: UIDL listing, TOP 0 of messages not seen before, the whole message
+// (capped) of those whose From/Subject match, onMessage(msg, done), and AT+POP3DEL only after done()
+// without an error. A UID is remembered before its message is handed on, so no message is ever
+// handed to onMessage twice, even if its deletion failed or the unit restarted in between.
+import { Modem } from "./modem";
+import { emailError, EmailError } from "./errors";
+import { Callback } from "./flow";
+import { retrieve, simple, list, logout, Listing } from "./pop3";
+import { createLineSplitter } from "./mail/line-splitter";
+import { createHeaderParser, parseAddress } from "./mail/headers";
+import { decodeWords } from "./mail/encoded-word";
+import { base64Decode, qpDecode } from "./mail/transfer-decode";
+
+export interface Filter {
+  /** Substring of the From header (name or address), case-insensitive. */
+  from?: string;
+  /** Substring of the decoded Subject, case-insensitive. */
+  subject?: string;
+  /** Largest body handed on (bytes, default 4096); longer bodies are cut. */
+  maxSize?: number;
+  /** Milliseconds a handler has to call done() before its message is left on the server (60000). */
+  handlerTimeout?: number;
+  /** Where handled UIDs are kept: default a Storage file (when the board has Storage) or RAM. */
+  seen?: SeenStore;
+}
+
+export interface FetchedMessage {
+  uid: string;
+  from: string;
+  subject: string;
+  date: string;
+  body: string;
+}
+
+export interface SeenStore {
+  has(uid: string): boolean;
+  add(uid: string): void;
+  /** Forgets UIDs that are no longer on the server. */
+  keep(uids: string[]): void;
+}
+
+/** Handled UIDs in a Storage file when the board has one, else in RAM; at most `max` of them. */
+export function seenStore(file: string, max: number): SeenStore {
+  var S: any;
+  try { S = require("Storage"); } catch (e) { /* no Storage: RAM only */ }
+  var uids: string[] = (S && S.readJSON(file, true)) || [];
+  function save() {
+    if (S) try { S.writeJSON(file, uids); } catch (e) { /* flash full: keep going in RAM */ }
+  }
+  return {
+    has: function (uid) { return uids.indexOf(uid) >= 0; },
+    add: function (uid) {
+      uids.push(uid);
+      if (uids.length > max) uids.shift();
+      save();
+    },
+    keep: function (live) {
+      var before = uids.length;
+      uids = uids.filter(function (u) { return live.indexOf(u) >= 0; });
+      if (uids.length !== before) save();
+    },
+  };
+}
+
+function has(value: string, part?: string): boolean {
+  return !part || value.toLowerCase().indexOf(part.toLowerCase()) >= 0;
+}
+
+/** Reads message n's headers and (when lines is undefined) its body, at most `cap` bytes of it. */
+function read(m: Modem, n: number, lines: number | undefined, cap: number, done: (err: EmailError | null, msg?: FetchedMessage, cte?: string) => void) {
+  var h: { [name: string]: string } = {};
+  var inBody = false;
+  var body = "";
+  var hp = createHeaderParser(function (name, value) { h[name] = value; }, function () { inBody = true; });
+  var ls = createLineSplitter(function (line) {
+    if (!inBody) hp.line(line);
+    else if (body.length < cap) body += line + "\r\n";
+  }, 998);
+  retrieve(m, n, { lines: lines, onData: ls.push }, function (err) {
+    if (err) return done(err);
+    ls.end();
+    var cte = (h["content-transfer-encoding"] || "").toLowerCase();
+    body = cte === "base64" ? base64Decode(body) : cte === "quoted-printable" ? qpDecode(body) : body;
+    done(null, {
+      uid: "",
+      from: parseAddress(h.from || ""),
+      subject: decodeWords(h.subject || ""),
+      date: h.date || "",
+      body: body.substring(0, cap),
+    }, h.from || "");
+  });
+}
+
+export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, done: Callback) {
+  var seen = filter.seen || seenStore("sim900em.seen", 64);
+  var cap = filter.maxSize || 4096;
+  var stats = { checked: 0, matched: 0, deleted: 0, failed: 0 };
+  var todo: Listing[] = [];
+
+  list(m, function (err, all: Listing[]) {
+    if (err) return done(err);
+    var live: string[] = [];
+    for (var i = 0; i < all.length; i++) {
+      live.push(all[i].uid);
+      if (!seen.has(all[i].uid)) todo.push(all[i]);
+    }
+    seen.keep(live);
+    next();
+  });
+
+  function finish(err?: EmailError | null) {
+    logout(m, function (e2) {
+      var e = err || e2;
+      done(e, e ? undefined : stats);
+    });
+  }
+
+  function next() {
+    var t = todo.shift() as Listing;
+    if (!t) return finish();
+    stats.checked++;
+    read(m, t.n, 0, 0, function (err, head, fromHeader) {
+      if (err) return finish(err);
+      var msg = head as FetchedMessage;
+      seen.add(t.uid); // before handing it on: never twice, whatever happens next
+      if (!has(fromHeader as string, filter.from) || !has(msg.subject, filter.subject)) return next();
+      stats.matched++;
+      read(m, t.n, undefined, cap, function (err, full) {
+        if (err) return finish(err);
+        (full as FetchedMessage).uid = t.uid;
+        hand(t.n, full as FetchedMessage);
+      });
+    });
+  }
+
+  function hand(n: number, msg: FetchedMessage) {
+    var over = false;
+    var timer = setTimeout(function () { settle(emailError("FETCH", "TIMEOUT", "handler did not call done")); }, filter.handlerTimeout || 60000);
+    function settle(err?: any) {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      if (err) {
+        stats.failed++; // left on the server, never handed on again
+        return next();
+      }
+      simple(m, "AT+POP3DEL=" + n, ["POP3DEL"], function (err) {
+        if (err) return finish(err);
+        stats.deleted++;
+        next();
+      });
+    }
+    try {
+      onMessage(msg, settle);
+    } catch (e) {
+      settle(e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// Pure helpers for the POP3/SMTP state machines.
+export { createDotStream } from "./dot-stream";
+export type { DotStream } from "./dot-stream";
+export { createLineSplitter } from "./line-splitter";
+export type { LineSplitter } from "./line-splitter";
+export { createHeaderParser, parseAddress } from "./headers";
+export type { HeaderParser } from "./headers";
+export { decodeWords } from "./encoded-word";
+export { createBase64Decoder, createQpDecoder, base64Decode, qpDecode, b64Fallback } from "./transfer-decode";
+export type { Decoder } from "./transfer-decode";
+export { isAscii, toHex, utf8Bytes } from "./hex";

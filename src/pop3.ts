@@ -1,0 +1,183 @@
+// Receiving (manual 2.13-2.22, examples 3.5-3.7, 3.9): login on demand, single-line commands with
+// their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
+// requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
+import { Modem } from "./modem";
+import { quote, int, LIMITS } from "./params";
+import { emailError, EmailError } from "./errors";
+import { Callback } from "./flow";
+import { createDotStream } from "./mail/dot-stream";
+import { createLineSplitter } from "./mail/line-splitter";
+
+export interface Listing {
+  n: number;
+  size: number;
+  uid: string;
+}
+
+export interface RetrieveOptions {
+  /** TOP: headers and this many body lines (AT+POP3CMD=3). */
+  lines?: number;
+  chunk?: number;
+  /** Streams the message, de-dot-stuffed, without status and final dot lines. */
+  onData?: (chunk: string) => void;
+  /** Without onData: the largest message returned whole in info.message (default 4096). */
+  maxSize?: number;
+}
+
+function code(line: string): number {
+  return +line.substring(line.indexOf(":") + 1).split(",")[0];
+}
+
+export function login(m: Modem, done: (err?: EmailError | null) => void) {
+  if (m.pop3) return done();
+  var C = "POP3SRV";
+  var p = m.o.pop3;
+  if (!p) return done(emailError(C, "ARGUMENT", "no pop3 server in the connect options"));
+  var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
+  var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
+  m.at(head + quote(C, "pop3.password", p.password, LIMITS.password) + port, { logAs: head + '"***"' + port }, function (err) {
+    if (err) return done(err);
+    m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
+      var c = err ? 0 : code(res.result);
+      if (c === 1) m.pop3 = true;
+      done(err || (c === 1 ? null : emailError("POP3IN", c)));
+    });
+  });
+}
+
+/** A command answered by "+NAME: 1,..." (server +OK), "+NAME: 0" (-ERR) or "+POP3OUT: <code>"
+ *  (the session is over). `name` is the result's name; the fields after "1," go to done. */
+export function simple(m: Modem, text: string, names: string[], done: (err: EmailError | null, fields?: string[]) => void) {
+  var name = names[0];
+  var until: string[] = ["+POP3OUT:"];
+  for (var i = 0; i < names.length; i++) until.push("+" + names[i] + ":");
+  m.server(text, until, null, function (err, res) {
+    if (err) return done(err);
+    var r = res.result;
+    if (r.indexOf("+POP3OUT:") === 0) {
+      m.pop3 = false;
+      return done(emailError(name, code(r)));
+    }
+    var f = r.substring(r.indexOf(":") + 1).replace(/^ +/, "").split(",");
+    if (f[0] !== "1") return done(emailError(name, "SERVER", name + ": the server answered -ERR"));
+    done(null, f.slice(1));
+  });
+}
+
+/** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
+export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
+  var C = "POP3READ";
+  var arrived = false;
+  var timer: any;
+  function urc() {
+    arrived = true;
+  }
+  function end(err?: EmailError | null) {
+    m.ch.off("+POP3READ: 3,", urc);
+    clearTimeout(timer);
+    done(err);
+  }
+  simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
+    if (err) return done(err);
+    m.ch.on("+POP3READ: 3,", urc);
+    read();
+  });
+
+  function read() {
+    var more = false, n = 0, out = 0;
+    arrived = false;
+    m.at("AT+POP3READ=" + chunk, {
+      onLine: function (line) {
+        var x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
+        if (x) {
+          more = x[1] === "1";
+          n = +x[2];
+          m.ch.expect(n); // manual 2.19: exactly n raw bytes follow, whatever they contain
+          return true;
+        }
+        if (line.indexOf("+POP3OUT:") === 0) {
+          out = code(line);
+          return true;
+        }
+        return false;
+      },
+      onData: onSlice,
+    }, function (err) {
+      if (err || out) {
+        if (out) m.pop3 = false;
+        return end(err || emailError(C, out));
+      }
+      if (!more) return end();
+      if (n || arrived) return read();
+      // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
+      // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop.
+      m.ch.on("+POP3READ: 3,", go);
+      timer = setTimeout(function () {
+        m.ch.off("+POP3READ: 3,", go);
+        end(emailError(C, "TIMEOUT", "no data from the POP3 server"));
+      }, ((m.o.timeout || 30) + 15) * 1000);
+      function go() {
+        m.ch.off("+POP3READ: 3,", go);
+        clearTimeout(timer);
+        read();
+      }
+    });
+  }
+}
+
+export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callback) {
+  var C = "POP3CMD";
+  var lines = opts.lines;
+  var args = lines !== undefined ? "3," + int(C, "n", n, 1, 65535) + "," + int(C, "lines", lines, 0, 65535) : "4," + int(C, "n", n, 1, 65535);
+  var max = opts.maxSize || 4096;
+  var onData = opts.onData;
+  var buf = "";
+  var problem: EmailError | null = null;
+  var ds = createDotStream(function (s) {
+    if (problem) return; // drain and discard: the modem takes no other command until all is read
+    if (onData) {
+      try { onData(s); } catch (e) { problem = emailError(C, "ERROR", "onData threw: " + e); }
+    } else if (buf.length + s.length > max) {
+      buf = "";
+      problem = emailError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
+    } else buf += s;
+  }, function () {});
+  multi(m, args, opts.chunk || m.o.chunk || 512, ds.push, function (err) {
+    var info: any = { size: ds.bytes() };
+    if (!onData) info.message = buf;
+    done(err || problem, err || problem ? undefined : info);
+  });
+}
+
+/** LIST and UIDL (AT+POP3CMD=1 and =2), each parsed as a stream of "n value" lines. */
+export function list(m: Modem, done: Callback) {
+  var out: Listing[] = [];
+  var at: { [n: string]: Listing } = {};
+  function scan(type: number, each: (n: string, v: string) => void, next: (err?: EmailError | null) => void) {
+    var ls = createLineSplitter(function (line) {
+      var f = line.split(" ");
+      if (f.length > 1) each(f[0], f[1]);
+    }, 100);
+    var ds = createDotStream(ls.push, ls.end);
+    multi(m, "" + type, m.o.chunk || 512, ds.push, next);
+  }
+  scan(1, function (n, v) {
+    out.push((at[n] = { n: +n, size: +v, uid: "" }));
+  }, function (err) {
+    if (err) return done(err);
+    scan(2, function (n, v) {
+      if (at[n]) at[n].uid = v;
+    }, function (err) {
+      done(err, err ? undefined : out);
+    });
+  });
+}
+
+export function logout(m: Modem, done: (err?: EmailError | null) => void) {
+  if (!m.pop3) return done();
+  m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
+    m.pop3 = false;
+    var c = err ? 0 : code(res.result);
+    done(err || (c === 1 ? null : emailError("POP3OUT", c)));
+  });
+}
