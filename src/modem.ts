@@ -34,6 +34,8 @@ export interface Options {
   log?: (line: string) => void;
   /** Milliseconds for a local command, default 5000. */
   atTimeout?: number;
+  /** Milliseconds for a step that waits on a mail server, default (timeout + 15) s. */
+  serverTimeout?: number;
   /** Seconds to wait for network registration and GPRS attach, default 60. */
   registerTimeout?: number;
   /** Longest response line kept, default 256. */
@@ -62,6 +64,11 @@ export interface Modem {
   /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. */
   run(op: (done: Callback) => void, cb?: Callback): void;
   close(): void;
+}
+
+/** How long a step may wait on a mail server: AT+EMAILTO plus a margin for the network. */
+export function serverWait(o: Options): number {
+  return o.serverTimeout || ((o.timeout || 30) + 15) * 1000;
 }
 
 /** "+SAPBR: 1,1,\"10.0.0.1\"" → 1 (the status field of manual 3.1) */
@@ -94,7 +101,7 @@ export function createModem(port: Port, o: Options): Modem {
       m.ch.command(text, c, done);
     },
     server: function (text, until, opts, done) {
-      var c: Partial<CommandOptions> = { timeout: ((o.timeout || 30) + 15) * 1000, until: until };
+      var c: Partial<CommandOptions> = { timeout: serverWait(o), until: until };
       for (var k in opts) (c as any)[k] = (opts as any)[k];
       m.at(text, c, done);
     },

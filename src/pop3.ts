@@ -1,7 +1,7 @@
 // Receiving (manual 2.13-2.22, examples 3.5-3.7, 3.9): login on demand, single-line commands with
 // their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
-import { Modem } from "./modem";
+import { Modem, serverWait } from "./modem";
 import { quote, int, LIMITS } from "./params";
 import { emailError, EmailError } from "./errors";
 import { Callback } from "./flow";
@@ -115,7 +115,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       timer = setTimeout(function () {
         m.ch.off("+POP3READ: 3,", go);
         end(emailError(C, "TIMEOUT", "no data from the POP3 server"));
-      }, ((m.o.timeout || 30) + 15) * 1000);
+      }, serverWait(m.o));
       function go() {
         m.ch.off("+POP3READ: 3,", go);
         clearTimeout(timer);

@@ -48,7 +48,8 @@ var PLAIN_SUBJECT = /^[\x20\x21\x23-\x7e]*$/;
 var PLAIN_BODY = /^[\x20-\x7e\r\n\t]*$/;
 
 function list(r?: Recipients): Address[] {
-  var a = r === undefined ? [] : r instanceof Array ? r : [r];
+  // not instanceof Array: arrays made in another realm (a host test sandbox) are not instances
+  var a = r === undefined ? [] : typeof r === "string" || (r as Address).address !== undefined ? [r] : (r as (string | Address)[]);
   var out: Address[] = [];
   for (var i = 0; i < a.length; i++) out.push(typeof a[i] === "string" ? { address: a[i] as string } : (a[i] as Address));
   return out;

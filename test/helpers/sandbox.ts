@@ -43,7 +43,15 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
       "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;",
     ctx,
   );
+  // Espruino's native byte helpers and atob, as the board has them.
+  vm.runInContext(
+    "var E = { toUint8Array: function (s) { var u = new Uint8Array(s.length);" +
+      " for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; }," +
+      " toString: function (u) { return String.fromCharCode.apply(null, u); } };",
+    ctx,
+  );
   const g = ctx as any;
+  g.atob = (s: string) => Buffer.from(s, "base64").toString("latin1");
   g.setTimeout = host.setTimeout;
   g.clearTimeout = host.clearTimeout;
   g.setInterval = host.setInterval;

@@ -1,0 +1,20 @@
+// RFC 1939 multi-line framing, shared by the embedded server and the tests' expectations.
+
+/** Lines starting with "." get another "." and the block ends with ".\r\n". Input must be CRLF text. */
+export function dotStuff(body: Buffer): Buffer {
+  let s = body.toString("latin1");
+  if (s.length && !s.endsWith("\r\n")) s += "\r\n";
+  return Buffer.from(s.replace(/^\./gm, "..") + ".\r\n", "latin1");
+}
+
+/** Headers, the blank line and the first n body lines (TOP msg n). */
+export function topOf(raw: Buffer, lines: number): Buffer {
+  const s = raw.toString("latin1");
+  const sep = s.indexOf("\r\n\r\n");
+  if (sep < 0) return raw;
+  const head = s.slice(0, sep + 4);
+  const body = s.slice(sep + 4).split("\r\n");
+  if (body[body.length - 1] === "") body.pop();
+  const kept = body.slice(0, Math.max(0, lines));
+  return Buffer.from(head + kept.map((l) => l + "\r\n").join(""), "latin1");
+}
