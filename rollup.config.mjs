@@ -5,7 +5,7 @@ import terser from "@rollup/plugin-terser";
 
 const plugins = () => [
   typescript({ tsconfig: "./tsconfig.json", noEmitHelpers: true, declaration: false, outDir: undefined }),
-  terser({ ecma: 5, compress: { passes: 2 }, mangle: true, format: { comments: false } }),
+  terser({ ecma: 5, toplevel: true, compress: { passes: 3, unsafe: true, pure_getters: true, unsafe_arrows: false }, mangle: true, format: { comments: false } }),
 ];
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named" });
 
