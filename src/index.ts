@@ -85,6 +85,8 @@ export function connect(port: Port, options: Options, callback?: (err?: EmailErr
       pop3(function (m, done) { fetch(m, filter || {}, onMessage, done); }, cb);
     },
     close: function (cb) {
+      // An operation under way ends now, with its one callback (an error of type CLOSED).
+      m.ch.abort("CLOSED", "closed during the operation");
       run(function (m, done) {
         logout(m, function () {
           m.at("AT+SAPBR=0," + (o.cid || 1), null, function (err) {

@@ -182,4 +182,17 @@ describe(`send @dist (${target})`, function () {
     assert.ok(rig.commands(n).includes("AT+SAPBR=1,1"), "bearer reopened");
     assert.ok(Buffer.from(data).equals((await lastMail(rig, "ops")).attachments[0].content));
   });
+
+  it("close() during a send ends it with one callback, then closes", async () => {
+    const data = new Uint8Array(randomBytes(50000));
+    const calls: any[] = [];
+    rig.mail.send({ to: "ops@example.com", subject: "a", body: "b", attachment: { name: "d.bin", binary: true, data } }, (e: any) => calls.push(e));
+    await new Promise((r) => setTimeout(r, 30));
+    const closed = await new Promise((resolve) => rig.mail.close((e: any) => resolve(e ?? null)));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.type, "CLOSED");
+    assert.equal(closed, null);
+    assert.ok(rig.commands().includes("AT+SAPBR=0,1"));
+  });
 });
