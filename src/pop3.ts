@@ -84,9 +84,10 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
   });
 
   function read() {
-    var more = false, n = 0, out = 0;
+    var more = false, n = 0;
     arrived = false;
     m.at("AT+POP3READ=" + chunk, {
+      ends: ["+POP3OUT:"], // manual 2.19: the read's answer when the session broke
       onLine: function (line) {
         var x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
         if (x) {
@@ -95,17 +96,13 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
           m.ch.expect(n); // manual 2.19: exactly n raw bytes follow, whatever they contain
           return true;
         }
-        if (line.indexOf("+POP3OUT:") === 0) {
-          out = code(line);
-          return true;
-        }
         return false;
       },
       onData: onSlice,
-    }, function (err) {
-      if (err || out) {
-        if (out) m.pop3 = false;
-        return end(err || emailError(C, out));
+    }, function (err, res) {
+      if (err || res.result) {
+        if (res.result) m.pop3 = false;
+        return end(err || emailError(C, code(res.result)));
       }
       if (!more) return end();
       if (n || arrived) return read();

@@ -10,6 +10,8 @@ export interface CommandOptions {
   timeout: number;
   /** Also wait for a line starting with one of these (it may come long after OK): the result. */
   until?: string[];
+  /** A line starting with one of these ends the command at once, OK or not (e.g. "+POP3OUT:"). */
+  ends?: string[];
   /** An intermediate line; return true when it was handled (it is then not collected). */
   onLine?: (line: string) => boolean | void;
   /** The '>' prompt arrived (manual 2.8). */
@@ -121,6 +123,11 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     trace("< " + line);
     var c = cur;
     if (c) {
+      if (startsWithAny(line, c.opts.ends)) {
+        c.result = line;
+        finish(null);
+        return;
+      }
       if (c.opts.until && startsWithAny(line, c.opts.until)) {
         c.result = line;
         if (c.ok) finish(null);
