@@ -113,12 +113,14 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
         m.ch.off("+POP3READ: 3,", go);
         end(emailError(C, "TIMEOUT", "no data from the POP3 server"));
       }, serverWait(m.o));
-      function go() {
-        m.ch.off("+POP3READ: 3,", go);
-        clearTimeout(timer);
-        read();
-      }
     });
+  }
+
+  // One function for the whole response (not one per read: a closure per chunk would pile up).
+  function go() {
+    m.ch.off("+POP3READ: 3,", go);
+    clearTimeout(timer);
+    read();
   }
 }
 

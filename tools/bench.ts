@@ -1,0 +1,226 @@
+// npm run bench: the figures of issue 7 (does the module fit an Espruino Pico?) in one table, with
+// the budgets checked; exits non-zero when one is exceeded.
+//   - size of each dist bundle, minified (as built) and gzipped
+//   - QuickJS engine heap: fresh, loaded, idle, peaks (test/helpers/quickjs-bridge.ts)
+//   - AT commands and bytes on the wire for connect, a first and a repeated reading email
+//   - host CPU time per MB of AT+POP3READ data through the reader and POP3 path, as a share of the
+//     time that MB takes on the wire at 115200 baud, beside a naive per-byte reader
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import { loadBundle } from "../test/helpers/sandbox";
+import { measureHeap, HEAP_BUDGET, Scenario } from "../test/helpers/quickjs-bridge";
+import { sharedBackend, OPTIONS } from "../test/helpers/rig";
+import { createEmulator } from "./sim900-emulator/modem";
+import { createPort } from "./sim900-emulator/transports";
+// Not exported by src/testing.ts (dist/sim900-email.test.js has createReader and createChannel only),
+// so the dot-unstuffer comes from the sources.
+import { createDotStream } from "../src/mail/dot-stream";
+
+const ROOT = path.join(__dirname, "..");
+const DIST = path.join(ROOT, "dist");
+const BUDGET = {
+  coreMinified: 10 * 1024, // dist/sim900-email.js
+  pop3CpuShare: 0.01,      // host CPU time / wire time at 115200 baud
+};
+const WIRE_BYTES_PER_S = 115200 / 10; // 8N1: 10 bits a byte
+const MB = 1024 * 1024;
+
+interface Row { group: string; what: string; value: string; budget?: string; ok?: boolean }
+const rows: Row[] = [];
+const kb = (n: number) => (n / 1024).toFixed(1) + " KB";
+const pct = (x: number) => (x * 100).toFixed(x < 0.001 ? 4 : 3) + " %";
+
+// ---------------------------------------------------------------- sizes
+function sizes() {
+  for (const f of fs.readdirSync(DIST).filter((f) => f.endsWith(".js")).sort()) {
+    const b = fs.readFileSync(path.join(DIST, f));
+    const core = f === "sim900-email.js";
+    rows.push({
+      group: "size", what: `dist/${f} minified`, value: `${b.length} B (${kb(b.length)})`,
+      ...(core ? { budget: `<= ${kb(BUDGET.coreMinified)}`, ok: b.length <= BUDGET.coreMinified } : {}),
+    });
+    const gz = gzipSync(b, { level: 9 }).length;
+    rows.push({ group: "size", what: `dist/${f} gzipped`, value: `${gz} B (${kb(gz)})` });
+  }
+}
+
+// ---------------------------------------------------------------- heap
+async function heap() {
+  const r = await measureHeap({ backend: await sharedBackend(), connect: OPTIONS, headroom: HEAP_BUDGET.limitHeadroom });
+  const r0 = r[0];
+  rows.push({ group: "heap", what: "QuickJS fresh context", value: kb(r0.fresh) });
+  rows.push({ group: "heap", what: "bundle loaded (over fresh)", value: `${kb(r0.loaded)} (+${kb(r0.loaded - r0.fresh)})`, budget: `+${kb(HEAP_BUDGET.load)}`, ok: r0.loaded - r0.fresh <= HEAP_BUDGET.load });
+  rows.push({ group: "heap", what: "idle after connect (over loaded)", value: `${kb(r0.idle)} (+${kb(r0.idle - r0.loaded)})`, budget: `hard limit ${kb(r0.limit)}` });
+  for (const s of r)
+    rows.push({
+      group: "heap", what: `peak ${s.name} (over idle)`,
+      value: s.peak ? `${kb(s.peak)} (+${kb(s.peak - s.idle)})` + (s.error ? " FAILED: " + s.error : "") : "FAILED: " + s.error,
+      budget: `+${kb(HEAP_BUDGET.operation)}`, ok: !s.error && s.peak - s.idle <= HEAP_BUDGET.operation,
+    });
+  const pair = (a: Scenario, b: Scenario) =>
+    rows.push({
+      group: "heap", what: `peak ${b.name.split(" (")[0]} / ${a.name.split(" (")[0]}`,
+      value: (b.peak / a.peak).toFixed(3) + (a.error || b.error ? " (a run failed)" : ""),
+      budget: `<= ${1 + HEAP_BUDGET.growth}`, ok: !a.error && !b.error && b.peak <= a.peak * (1 + HEAP_BUDGET.growth),
+    });
+  pair(r[0], r[1]);
+  pair(r[2], r[3]);
+}
+
+// ---------------------------------------------------------------- wire
+async function wire() {
+  const lib = loadBundle(path.join(DIST, "sim900-email.js"));
+  const backend = await sharedBackend();
+  const emu = createEmulator({ backend, baud: 0 });
+  const port = createPort(emu);
+  const count = { written: 0, received: 0 };
+  const counted = {
+    write: (d: string) => { count.written += d.length; port.write(d); },
+    on: (ev: "data", fn: (d: string) => void) => port.on(ev, (d) => { count.received += d.length; fn(d); }),
+    removeListener: port.removeListener, removeAllListeners: port.removeAllListeners,
+  };
+  const log: string[] = [];
+  let mail: any;
+  const step = async (what: string, run: (cb: (err: any) => void) => void) => {
+    const l = log.length, w = count.written, r = count.received;
+    const err = await new Promise<any>((resolve) => run(resolve));
+    if (err) throw new Error(what + ": " + err.message);
+    const cmds = log.slice(l).filter((x) => x.startsWith("> ")).length;
+    rows.push({ group: "wire", what, value: `${cmds} AT commands, ${count.written - w} B out, ${count.received - r} B in` });
+  };
+  await step("connect (sync, bearer, email parameters)", (cb) => { mail = lib.connect(counted, { ...OPTIONS, log: (x: string) => log.push(x) }, cb); });
+  const reading = { to: ["ops@example.com"], subject: "Reading", body: "t=21.5C h=40%" };
+  await step("first reading email", (cb) => mail.send(reading, cb));
+  await step("repeated reading email", (cb) => mail.send({ ...reading, body: "t=21.6C h=41%" }, cb));
+  await new Promise((resolve) => mail.close(resolve));
+  port.close();
+  emu.close?.();
+  backend.mailbox("ops").length = 0;
+}
+
+// ---------------------------------------------------------------- CPU
+/** The serial input for `mb` MB of message: AT+POP3READ answers of 1460 bytes, in 64-char events. */
+function pop3ReadInput(bytes: number): { reads: string[][]; payload: number } {
+  // a multi-line POP3 answer: status line, dot-stuffed lines (every 8th starts with a dot), end line
+  const lines: string[] = ["+OK " + bytes + " octets\r\n"];
+  let n = 0;
+  for (let i = 0; n < bytes; i++) {
+    const l = (i % 8 === 0 ? ".." : "") + "line " + i + " " + "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2) + "\r\n";
+    lines.push(l);
+    n += l.length;
+  }
+  lines.push(".\r\n");
+  const all = lines.join("");
+  const reads: string[][] = [];
+  for (let off = 0; off < all.length; off += 1460) {
+    const part = all.substring(off, off + 1460);
+    const last = off + 1460 >= all.length;
+    const s = "\r\n+POP3READ: " + (last ? 2 : 1) + "," + part.length + "\r\n" + part + "\r\nOK\r\n";
+    const ev: string[] = [];
+    for (let i = 0; i < s.length; i += 64) ev.push(s.substring(i, i + 64)); // Espruino's Serial events
+    reads.push(ev);
+  }
+  return { reads, payload: all.length };
+}
+
+function cpuSeconds(run: () => void): number {
+  let best = Infinity;
+  for (let k = 0; k < 5; k++) {
+    const t = process.cpuUsage();
+    run();
+    const d = process.cpuUsage(t);
+    best = Math.min(best, (d.user + d.system) / 1e6);
+  }
+  return best;
+}
+
+/** The module's path: reader → channel (one AT+POP3READ in flight, as src/pop3.ts issues it) → dot-unstuffer. */
+function modulePath(input: { reads: string[][] }): () => number {
+  const test = loadBundle(path.join(DIST, "sim900-email.test.js"));
+  return () => {
+    let listener: (d: string) => void = () => undefined;
+    const port = { write: () => undefined, on: (_e: string, fn: (d: string) => void) => { listener = fn; } };
+    const ch = test.createChannel(port);
+    let got = 0, done = 0;
+    const ds = createDotStream((s) => { got += s.length; }, () => undefined);
+    for (const ev of input.reads) {
+      ch.command("AT+POP3READ=1460", {
+        timeout: 5000,
+        onLine: (line: string) => {
+          const x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
+          if (!x) return false;
+          ch.expect(+x[2]);
+          return true;
+        },
+        onData: ds.push,
+      }, (err: any) => { if (err) throw err; done++; });
+      for (const e of ev) listener(e);
+    }
+    ch.close();
+    if (done !== input.reads.length) throw new Error("module path: " + done + " of " + input.reads.length + " reads ended");
+    return got;
+  };
+}
+
+/** A naive reader: builds every line and payload one character at a time, then the same dot-unstuffer. */
+function naivePath(input: { reads: string[][] }): () => number {
+  return () => {
+    let got = 0, raw = 0, line = "", payload = "";
+    const ds = createDotStream((s) => { got += s.length; }, () => undefined);
+    const push = (chunk: string) => {
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk.charAt(i);
+        if (raw > 0) {
+          payload += c;
+          if (--raw === 0) { ds.push(payload); payload = ""; }
+        } else if (c === "\n") {
+          if (line.charAt(line.length - 1) === "\r") line = line.substring(0, line.length - 1);
+          const x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
+          if (x) raw = +x[2];
+          line = "";
+        } else line += c;
+      }
+    };
+    for (const ev of input.reads) for (const e of ev) push(e);
+    return got;
+  };
+}
+
+function cpu() {
+  const input = pop3ReadInput(MB);
+  const wireS = input.payload / WIRE_BYTES_PER_S;
+  const perMB = MB / input.payload;
+  const mod = modulePath(input), naive = naivePath(input);
+  const a = mod(), b = naive();
+  if (a !== b || Math.abs(a - MB) > 64 * 1024) throw new Error(`the paths disagree: ${a} vs ${b} bytes`);
+  const tm = cpuSeconds(mod) * perMB, tn = cpuSeconds(naive) * perMB;
+  const wire1 = wireS * perMB;
+  rows.push({ group: "cpu", what: "1 MB of POP3READ data on the wire at 115200 baud", value: `${wire1.toFixed(1)} s` });
+  rows.push({ group: "cpu", what: "reader + channel + dot-unstuffer, host CPU per MB", value: `${(tm * 1000).toFixed(1)} ms = ${pct(tm / wire1)} of wire time`, budget: `<= ${pct(BUDGET.pop3CpuShare)}`, ok: tm / wire1 <= BUDGET.pop3CpuShare });
+  rows.push({ group: "cpu", what: "naive per-byte reader + dot-unstuffer, host CPU per MB", value: `${(tm > 0 ? tn / tm : 0).toFixed(1)}x: ${(tn * 1000).toFixed(1)} ms = ${pct(tn / wire1)} of wire time` });
+}
+
+// ---------------------------------------------------------------- table
+function print() {
+  const w = [5, Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.value.length)), Math.max(6, ...rows.map((r) => (r.budget || "").length))];
+  const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(w[i] ?? 4)).join(" | ") + " |";
+  const out = [line(["group", "measure", "value", "budget", "ok"]), line(w.map((n) => "-".repeat(n)).concat("--"))];
+  for (const r of rows) out.push(line([r.group, r.what, r.value, r.budget || "", r.ok === undefined ? "" : r.ok ? "ok" : "OVER"]));
+  console.log(out.join("\n"));
+  const over = rows.filter((r) => r.ok === false);
+  console.log(over.length ? `\nBUDGETS EXCEEDED (${over.length}):\n` + over.map((r) => `  - ${r.what}: ${r.value} (budget ${r.budget})`).join("\n") : "\nall budgets met");
+  return over.length;
+}
+
+(async () => {
+  sizes();
+  await heap();
+  await wire();
+  cpu();
+  process.exit(print() ? 1 : 0);
+})().catch((e) => {
+  console.error(e);
+  print();
+  process.exit(2);
+});
