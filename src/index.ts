@@ -40,11 +40,17 @@ export function connect(port: Port, options: Options, callback?: (err?: EmailErr
   function run(op: (m: Modem, done: Callback) => void, cb?: Callback) {
     m.run(function (done) {
       op(m, function (err?: any, a?: any, b?: any) {
-        if (err) {
-          m.cache = {};
-          if (resets(err)) m.ready = false;
-        }
-        done(err || null, a, b);
+        if (!err) return done(null, a, b);
+        m.cache = {};
+        if (!resets(err) || err.type === "CLOSED") return done(err);
+        m.ready = false;
+        // The modem may still be in the middle of what failed on our side: end it before the next call.
+        var c = err.command || "";
+        if (c.indexOf("POP3") === 0) {
+          m.pop3 = false;
+          m.server("AT+POP3OUT", ["+POP3OUT:"], null, function () { done(err); });
+        } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + (o.cid || 1), null, function () { done(err); }); // ends an open send (+SMTPSEND: 61)
+        else done(err);
       });
     }, cb);
   }
@@ -89,10 +95,11 @@ export function connect(port: Port, options: Options, callback?: (err?: EmailErr
       m.ch.abort("CLOSED", "closed during the operation");
       run(function (m, done) {
         logout(m, function () {
-          m.at("AT+SAPBR=0," + (o.cid || 1), null, function (err) {
+          // ERROR here means the bearer was not open: closed either way.
+          m.at("AT+SAPBR=0," + (o.cid || 1), null, function () {
             m.ready = false;
             m.close();
-            done(err);
+            done(null);
           });
         });
       }, cb);

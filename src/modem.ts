@@ -138,16 +138,16 @@ export function createModem(port: Port, o: Options): Modem {
   }
 
   /** Forget everything the modem held and end the command in flight (its operation fails). */
-  function lost(event: string, type: string, message: string) {
+  function lost(event: string, type: string, message: string, serverOnly?: boolean) {
     return function (line: string) {
       m.ready = false;
       m.pop3 = false;
       m.cache = {};
-      m.ch.abort(type, message);
+      m.ch.abort(type, message, serverOnly);
       if (o.onEvent) o.onEvent(event, line);
     };
   }
-  m.ch.on("+SAPBR " + cid + ": DEACT", lost("DEACT", "DEACT", "the network closed the GPRS bearer"));
+  m.ch.on("+SAPBR " + cid + ": DEACT", lost("DEACT", "DEACT", "the network closed the GPRS bearer", true));
   m.ch.on("RDY", lost("REBOOT", "REBOOT", "the modem restarted"));
   m.ch.on("NORMAL POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down"));
   m.ch.on("UNDER-VOLTAGE POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down: under-voltage"));
@@ -194,7 +194,9 @@ export function createModem(port: Port, o: Options): Modem {
         var left = 10;
         (function sync() {
           m.at("AT", { timeout: 1000 }, function (err) {
-            if (!err || --left <= 0) next(err);
+            if (!err || --left <= 0) return next(err);
+            // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
+            if (err.type === "ERROR") m.at("AT+POP3OUT", { timeout: serverWait(o), until: ["+POP3OUT:"] }, sync);
             else sync();
           });
         })();

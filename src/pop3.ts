@@ -35,14 +35,22 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
   if (!p) return done(emailError(C, "ARGUMENT", "no pop3 server in the connect options"));
   var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
   var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
-  m.at(head + quote(C, "pop3.password", p.password, LIMITS.password) + port, { logAs: head + '"***"' + port }, function (err) {
+  var srv = head + quote(C, "pop3.password", p.password, LIMITS.password) + port;
+  var shown = { logAs: head + '"***"' + port };
+  m.at(srv, shown, function (err) {
+    // ERROR: the modem may still be logged in from an operation that failed on our side: log out, retry once.
+    if (err && err.type === "ERROR")
+      return m.server("AT+POP3OUT", ["+POP3OUT:"], null, function () { m.at(srv, shown, loggedIn); });
+    loggedIn(err);
+  });
+  function loggedIn(err: EmailError | null) {
     if (err) return done(err);
     m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
       var c = err ? 0 : code(res.result);
       if (c === 1) m.pop3 = true;
       done(err || (c === 1 ? null : emailError("POP3IN", c)));
     });
-  });
+  }
 }
 
 /** A command answered by "+NAME: 1,..." (server +OK), "+NAME: 0" (-ERR) or "+POP3OUT: <code>"
@@ -175,7 +183,7 @@ export function list(m: Modem, done: Callback) {
 export function logout(m: Modem, done: (err?: EmailError | null) => void) {
   if (!m.pop3) return done();
   m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
-    m.pop3 = false;
+    if (!err) m.pop3 = false; // without a +POP3OUT answer the modem may still be logged in
     var c = err ? 0 : code(res.result);
     done(err || (c === 1 ? null : emailError("POP3OUT", c)));
   });

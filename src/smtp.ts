@@ -208,6 +208,9 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
         return true;
       },
     }, function (err, res) {
+      // No "+SMTPFT: 2,n" seen: the modem may be waiting for n bytes; fill them so it hears commands
+      // again (the send fails, and no AT+SMTPFT=0 ever lets those bytes go out as an email).
+      if (err && !k && err.type !== "ERROR") m.ch.write(new Array(n + 1).join("\0"));
       sent += k;
       if (!err && msg.progress) try { msg.progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
       finished(err, res.result);

@@ -38,8 +38,9 @@ export interface Channel {
   expect(n: number): void;
   on(prefix: string, fn: (line: string) => void): void;
   off(prefix: string, fn: (line: string) => void): void;
-  /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on. */
-  abort(type: string, message: string): void;
+  /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
+   *  serverOnly: a command that waits on no result line fails only when its own answer comes. */
+  abort(type: string, message: string, serverOnly?: boolean): void;
   /** Fails everything in flight and queued, and stops listening to the port. */
   close(): void;
   idle(): boolean;
@@ -53,6 +54,8 @@ interface Pending {
   ok: boolean;
   result: string;
   timer: any;
+  /** It fails with this, but only when its own final answer comes (so no answer is left stray). */
+  fail: EmailError | null;
 }
 
 // Lines that are never an answer to the command in flight unless it claims them (manual 2.10,
@@ -136,7 +139,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       var f = FINAL.exec(line);
       if (f) {
         var name = commandName(c.text);
-        if (line === "OK") {
+        if (c.fail) finish(c.fail);
+        else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
         } else finish(f[2] ? emailError(name, +f[2]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
@@ -156,13 +160,14 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       line: onLine,
       prompt: function () {
         if (cur && cur.opts.onPrompt) cur.opts.onPrompt();
+        else port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
       },
       data: function (slice, left) {
         if (cur && cur.opts.onData) cur.opts.onData(slice, left);
       },
       overflow: function () {
         trace("! line over the bound dropped");
-        if (cur) finish(emailError(commandName(cur.text), "OVERFLOW", "a response line was too long"));
+        if (cur) cur.fail = emailError(commandName(cur.text), "OVERFLOW", "a response line was too long");
       },
     },
     maxLine,
@@ -185,7 +190,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         done(emailError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
         return;
       }
-      queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0 });
+      queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0, fail: null });
       next();
     },
     write: function (data) {
@@ -199,9 +204,12 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       for (var i = 0; i < listeners.length; i++)
         if (listeners[i].p === p && listeners[i].f === f) listeners.splice(i--, 1);
     },
-    abort: function (type, message) {
+    abort: function (type, message, serverOnly) {
+      if (!cur) return;
+      var err = emailError(commandName(cur.text), type, message);
+      if (serverOnly && !cur.opts.until) return void (cur.fail = err);
       reader.expect(0);
-      if (cur) finish(emailError(commandName(cur.text), type, message));
+      finish(err);
     },
     close: function () {
       if (closed) return;

@@ -1,0 +1,154 @@
+// A variant of rig.ts for fault and fuzz suites: the module talks to the emulated SIM900 through a
+// port of our own that (1) counts the module's 'data' listeners, (2) records every write the module
+// makes, (3) can run an action right before a chosen command reaches the modem (arm a one-shot
+// emulator fault, drop the bearer...) and (4) can slip bytes into the module's input ahead of the
+// modem's answer (garbage, an over-long line, a URC the emulator cannot produce at that point).
+import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
+import { EmailBackend } from "../../tools/sim900-emulator/mail";
+import { OPTIONS, sharedBackend } from "./rig";
+import { lib } from "../target";
+
+/** Espruino hands serial input over in 'data' events of at most this many characters. */
+const EVENT_MAX = 64;
+
+export interface FaultyPort {
+  write(data: string): void;
+  on(event: "data", fn: (data: string) => void): void;
+  removeListener(event: "data", fn: (data: string) => void): void;
+  removeAllListeners(event?: string): void;
+  /** The module's 'data' listeners right now. */
+  listenerCount(): number;
+  /** Everything the module wrote, one entry per write() call. */
+  writes: string[];
+  /** The modem's input mode when each write arrived ("command", "body" or "data"). */
+  modes: string[];
+  /** Bytes the module will receive before anything the modem says next. */
+  inject(data: string): void;
+  /** Runs `action(line)` once, just before the first command line matching `re` reaches the modem. */
+  arm(re: RegExp, action: (line: string) => void): void;
+  /** True while an armed action has not fired. */
+  armed(): boolean;
+  close(): void;
+}
+
+export function createFaultyPort(emu: Emulator): FaultyPort {
+  let listeners: Array<(data: string) => void> = [];
+  const queue: string[] = [];
+  let scheduled = false;
+  let trap: { re: RegExp; action: (line: string) => void } | null = null;
+  let closed = false;
+  const deliver = () => {
+    scheduled = false;
+    while (queue.length) {
+      const s = queue.shift()!;
+      for (const fn of listeners.slice()) fn(s);
+    }
+  };
+  const enqueue = (s: string) => {
+    for (let i = 0; i < s.length; i += EVENT_MAX) queue.push(s.slice(i, i + EVENT_MAX));
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(deliver);
+    }
+  };
+  const onData = (chunk: Buffer) => enqueue(chunk.toString("latin1"));
+  emu.on("data", onData);
+  const port: FaultyPort = {
+    writes: [],
+    modes: [],
+    write(data) {
+      if (closed) return;
+      port.writes.push(data);
+      port.modes.push(emu.state().mode);
+      if (trap && /^AT/i.test(data) && trap.re.test(data)) {
+        const t = trap;
+        trap = null;
+        t.action(data);
+      }
+      emu.input(Buffer.from(data, "latin1"));
+    },
+    on: (_event, fn) => void listeners.push(fn),
+    removeListener: (_event, fn) => void (listeners = listeners.filter((l) => l !== fn)),
+    removeAllListeners: () => void (listeners = []),
+    listenerCount: () => listeners.length,
+    inject: (data) => enqueue(data),
+    arm(re, action) {
+      trap = { re, action };
+    },
+    armed: () => trap !== null,
+    close() {
+      closed = true;
+      emu.removeListener("data", onData);
+    },
+  };
+  return port;
+}
+
+export interface FaultyRig {
+  backend: EmailBackend;
+  emu: Emulator;
+  port: FaultyPort;
+  mail: any;
+  log: string[];
+  /** Connects; resolves with the connect callback's first argument. */
+  connect(options?: Record<string, unknown>): Promise<any>;
+  /** Calls mail[method](...args, cb); resolves [err, result] at the first callback. */
+  call(method: string, ...args: unknown[]): Promise<[any, any]>;
+  /**
+   * Like call, but resolves `settleMs` after the first callback with every call seen so far (the
+   * array keeps growing if more come later).
+   */
+  callOnce(method: string, args: unknown[], settleMs?: number): Promise<any[][]>;
+  /** Commands the module wrote (log lines starting with "> "), since `from`. */
+  commands(from?: number): string[];
+  /** mail.close(), then detaches the port and stops the emulator. Resolves close's error. */
+  stop(): Promise<any>;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Emulator and port only; call rig.connect() (possibly after arming a fault) to start the module. */
+export async function createFaultyRig(o: { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend } = {}): Promise<FaultyRig> {
+  const backend = o.backend ?? (await sharedBackend());
+  const emu = createEmulator({ backend, baud: 0, ...o.emu });
+  const port = createFaultyPort(emu);
+  const log: string[] = [];
+  let mail: any;
+  const rig: FaultyRig = {
+    backend, emu, port, log,
+    get mail() { return mail; },
+    connect(options) {
+      return new Promise((resolve) => {
+        mail = lib.connect(port as any, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod, ...options } as any, (err: any) => resolve(err ?? null));
+      });
+    },
+    call(method, ...args) {
+      return new Promise((resolve) => mail[method](...args, (err: any, res: any) => resolve([err, res])));
+    },
+    callOnce(method, args, settleMs = 60) {
+      const calls: any[][] = [];
+      return new Promise((resolve) => {
+        mail[method](...args, (...a: any[]) => {
+          calls.push(a);
+          if (calls.length === 1) setTimeout(() => resolve(calls), settleMs);
+        });
+      });
+    },
+    commands(from = 0) {
+      return log.slice(from).filter((l) => l.startsWith("> ")).map((l) => l.slice(2));
+    },
+    async stop() {
+      let err: any = null;
+      if (mail) err = await new Promise((resolve) => mail.close((e: any) => resolve(e ?? null)));
+      port.close();
+      emu.close();
+      return err;
+    },
+  } as FaultyRig;
+  return rig;
+}
+
+/** Timers alive in this process (tolerant callers compare before/after inside one test). */
+export function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === "Timeout" || r === "Immediate").length;
+}
