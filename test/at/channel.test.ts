@@ -89,7 +89,7 @@ describe(`AT channel @dist (${target})`, () => {
     const errs: any[] = [];
     ch.command("AT+CREG?", { timeout: 1000 }, (e: any) => errs.push(e.type));
     port.feed("x".repeat(300) + "\r\n");
-    assert.deepEqual(errs, [], "an over-long line fails its command only when the command's own answer comes");
+    assert.equal(errs.length, 0, "an over-long line fails its command only when the command's own answer comes");
     port.feed("\r\nOK\r\n");
     ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
     ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
