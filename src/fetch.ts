@@ -40,9 +40,9 @@ export interface SeenStore {
 }
 
 /** Handled UIDs in a Storage file when the board has one, else in RAM; at most `max` of them. */
-export function seenStore(file: string, max: number): SeenStore {
-  var S: any;
-  try { S = require("Storage"); } catch (e) { /* no Storage: RAM only */ }
+export function seenStore(file: string, max: number, storage?: any): SeenStore {
+  var S: any = storage;
+  if (!S) try { S = require("Storage"); } catch (e) { /* no Storage: RAM only */ }
   var uids: string[] = (S && S.readJSON(file, true)) || [];
   function save() {
     if (S) try { S.writeJSON(file, uids); } catch (e) { /* flash full: keep going in RAM */ }

@@ -4,3 +4,4 @@ export * from "./index";
 export { createReader } from "./at/reader";
 export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";
+export { seenStore } from "./fetch";
