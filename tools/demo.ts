@@ -1,79 +1,113 @@
-// npm start: the built board bundle, in the Espruino-like ES5 sandbox, drives the emulated SIM900
-// (paced at 115200 baud, with network latency) whose embedded mail system is the mail server. It
-// sends a reading with a CSV attachment, then fetches a CONFIG email over POP3, and prints the AT
-// transcript and a summary. No hardware, no network, no outside server.
+// npm start: the two example programs (dist/examples/*.js) run on a pretend Espruino Pico
+// (tools/espruino-board.ts: ES5-only sandbox, Espruino globals, Storage in RAM) with the built module
+// (dist/sim900-email.js), driving the emulated SIM900 (paced at 115200 baud, network latency) whose
+// embedded mail system is the mail server. No hardware, no network, no outside server.
+//
+//  1. sensor: three wakes. The first send fails (the emulator answers +SMTPSEND: 61), so the reading
+//     stays in the CSV in flash; the second wake sends both readings; the third sends one.
+//  2. remote-config: a CONFIG email from ops@ is waiting (and a newsletter); the program fetches it,
+//     applies and stores it, acknowledges by email, and the message is deleted on the server.
+//
+// Time: the modem's traffic, the UART pacing and the network latency run in real time; the board's own
+// clock runs 4x (PWRKEY presses), its 15-minute sleeps last 0.5 s, and the emulated SIM900 boots in
+// 1.5 s instead of a real one's 3 to 10 s.
 import * as path from "node:path";
 import { simpleParser } from "mailparser";
 import { createEmulator } from "./sim900-emulator/modem";
-import { createPort } from "./sim900-emulator/transports";
 import { createBackend } from "./sim900-emulator/mail";
-import { loadBundle } from "../test/helpers/sandbox";
+import { createBoard, FakeStorage, Board } from "./espruino-board";
 
 const BAUD = 115200;
+const LATENCY_MS = 400;
+const root = path.join(__dirname, "..");
 const started = Date.now();
-const grey = (s: string) => (process.stdout.isTTY ? `\x1b[90m${s}\x1b[0m` : s);
+const tty = process.stdout.isTTY;
+const grey = (s: string) => (tty ? `\x1b[90m${s}\x1b[0m` : s);
+const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
+const clock = () => grey(((Date.now() - started) / 1000).toFixed(2).padStart(6) + "s ");
+const printable = (s: string) => s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
+
+let commands = 0;
+function show(line: string) {
+  if (line.startsWith("> ")) commands++;
+  const text = printable(line);
+  console.log(clock() + (line.startsWith("> ") || line.startsWith("< ") ? text : bold(text)));
+}
+
+const failures: string[] = [];
+function check(ok: boolean, what: string) {
+  console.log(clock() + (ok ? "  ok   " : "  FAIL ") + what);
+  if (!ok) failures.push(what);
+}
 
 async function main() {
   const backend = createBackend({ accounts: [{ user: "unit7", pass: "secret" }, { user: "ops", pass: "secret" }] });
   await backend.ready;
-  const emu = createEmulator({ backend, baud: BAUD, maxChunk: 64, latencyMs: 300 });
-  const port = createPort(emu);
-  const email = loadBundle(path.join(__dirname, "..", "dist", "sim900-email.js"));
-  let commands = 0;
-  const log = (line: string) => {
-    if (line.startsWith("> ")) commands++;
-    console.log(grey(((Date.now() - started) / 1000).toFixed(2).padStart(6) + "s ") + line.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")));
+  const emu = createEmulator({ backend, baud: BAUD, maxChunk: 64, latencyMs: LATENCY_MS, boot: { rdyMs: 300, callReadyMs: 1200 } });
+  const storage = new FakeStorage(); // the Pico's flash: shared by both programs
+  const boardOptions = {
+    emulator: emu, storage, module: path.join(root, "dist", "sim900-email.js"), speed: 4, sleepMs: 500, onLog: show,
   };
-  const call = (fn: (cb: (err: any, res?: any) => void) => void) =>
-    new Promise<any>((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
+  const readings: string[] = [];
+  let board: Board;
 
-  console.log("== connect: sync, bearer (manual 3.1), email parameters");
-  let mail: any;
-  await call((cb) => {
-    mail = email.connect(port, {
-      apn: "internet",
-      smtp: { host: "smtp.example.com", port: 25, user: "unit7", password: "secret" },
-      pop3: { host: "pop.example.com", port: 110, user: "unit7", password: "secret" },
-      from: { address: "unit7@example.com", name: "Unit 7" },
-      log,
-    }, cb);
-  });
+  // ---- 1. sensor
+  console.log(bold("\n== sensor: wake, read, append to the CSV in flash, email it, power off, sleep (x3)"));
+  console.log(grey("   the first send fails on purpose (emulator fault: +SMTPSEND: 61)"));
+  emu.faults.failSmtpSend(61);
+  board = createBoard(boardOptions);
+  board.on("log", (l: string) => { const m = /^sensor: reading (.*)$/.exec(l); if (m) readings.push(m[1]); });
+  board.run(path.join(root, "dist", "examples", "sensor.js"));
+  const outcome: string[] = [];
+  for (let wake = 0; wake < 3; wake++) {
+    const from = board.logs.length;
+    outcome.push(await board.waitForLog(/^sensor: (sent|send failed)/, 30000, from));
+    await board.waitForLog(/^sensor: sleeping/, 15000, from);
+    if (wake === 0) check(storage.streams.get("readings")?.split("\n").length === 2, "after the failed send the reading is still in flash");
+  }
+  board.stop();
+  const sent = await Promise.all(backend.mailbox("ops").map((m) => simpleParser(m.raw)));
+  const csvs = sent.map((m) => m.attachments[0]?.content.toString("latin1") ?? "");
+  check(/failed/.test(outcome[0]) && /sent 2 readings/.test(outcome[1]) && /sent 1 reading$/.test(outcome[2]), "wake 1 failed, wake 2 sent 2 readings, wake 3 sent 1");
+  check(csvs.length === 2 && readings.slice(0, 2).every((r) => csvs[0].includes(r)) && csvs[1].includes(readings[2]) && !csvs[1].includes(readings[1]),
+    "each CSV attachment holds every reading since the last successful send");
+  check(!storage.streams.has("readings"), "the CSV was erased after the successful send");
+  check(board.calls[0] === "USB.setConsole(true)" && board.warnings.length === 0, "console kept on USB before Serial1 was set up; no UART traffic in deep sleep");
 
-  console.log("\n== send: a reading with a CSV attachment of every reading since the last send");
-  const csv = "time,temp_c,battery_v\r\n" + Array.from({ length: 48 }, (_, i) => `2026-11-25T${String(i >> 1).padStart(2, "0")}:${i % 2 ? "30" : "00"},${(19 + Math.sin(i / 5) * 2).toFixed(1)},${(4.1 - i * 0.004).toFixed(3)}`).join("\r\n") + "\r\n";
-  const info = await call((cb) => mail.send({
-    to: [{ address: "ops@example.com", name: "Ops" }],
-    subject: "Unit 7 reading 21.5C",
-    body: "t=21.5C battery=3.91V",
-    attachment: { name: "readings.csv", data: csv },
-  }, cb));
-  const sent = await simpleParser(backend.mailbox("ops")[0].raw);
-  console.log(`   arrived at ops@: "${sent.subject}" with ${sent.attachments[0].filename} (${sent.attachments[0].size} bytes); ${info.commands} AT commands`);
+  // ---- 2. remote-config
+  console.log(bold("\n== remote-config: fetch a CONFIG email from ops@, apply it, store it, acknowledge, delete"));
+  backend.deliver("unit7", "From: newsletter@example.net\r\nTo: unit7@example.com\r\nSubject: Hello\r\n\r\nnot for us\r\n");
+  backend.deliver("unit7", "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n# new schedule\r\ninterval=600\r\nrecipients=ops@example.com, lab@example.com\r\n");
+  const opsBefore = backend.mailbox("ops").length;
+  board = createBoard(boardOptions);
+  board.run(path.join(root, "dist", "examples", "remote-config.js"));
+  await board.waitForLog(/^config: next poll/, 30000);
+  board.stop();
+  const stored = storage.files.get("sim900.json");
+  check(stored === JSON.stringify({ interval: 600, recipients: ["ops@example.com", "lab@example.com"] }), "config stored in flash: " + stored);
+  const ack = backend.mailbox("ops").slice(opsBefore).map((m) => m.raw.toString("latin1"));
+  check(ack.length === 1 && /Subject: Re: CONFIG unit7 \(applied\)/.test(ack[0]), "acknowledgement emailed to ops@");
+  const left = backend.mailbox("unit7").map((m) => m.raw.toString("latin1"));
+  check(left.length === 1 && /newsletter/.test(left[0]), "the CONFIG email was deleted on the server, the newsletter left alone");
 
-  console.log("\n== fetch: remote configuration over POP3 (list, TOP 0, RETR, DEL after done)");
-  backend.deliver("unit7", "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\ninterval=600\r\nto=ops@example.com\r\n");
-  backend.deliver("unit7", "From: newsletter@example.net\r\nSubject: Hello\r\n\r\nnot for us\r\n");
-  let config = "";
-  const stats = await call((cb) => mail.fetch({ from: "ops@example.com", subject: "CONFIG" }, (msg: any, done: () => void) => {
-    config = msg.body;
-    done();
-  }, cb));
-  console.log(`   applied config from ${"ops@example.com"}: ${JSON.stringify(config)}; ${stats.checked} checked, ${stats.deleted} deleted`);
-
-  await call((cb) => mail.close(cb));
-  const out = emu.transcript.bytes("out").length;
-  const inn = emu.transcript.bytes("in").length;
-  const onAir = (out + inn) / (BAUD / 10);
-  console.log("\n== summary");
-  console.log(`   emails sent: 1 (${csv.length} byte attachment), emails received: 1 config applied, ${stats.checked - stats.matched} ignored`);
-  console.log(`   AT commands: ${commands}; UART bytes: ${inn} to the modem, ${out} from it`);
-  console.log(`   simulated time on the UART at ${BAUD} baud: ${onAir.toFixed(2)} s; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  port.close();
+  // ---- summary
+  await emu.idle();
+  const toModem = emu.transcript.bytes("in").length;
+  const fromModem = emu.transcript.bytes("out").length;
+  const airtime = (toModem + fromModem) / (BAUD / 10);
+  console.log(bold("\n== summary"));
+  console.log(`   emails sent: ${sent.length} readings (${csvs.map((c) => c.length).join(" + ")} byte CSVs) + ${ack.length} acknowledgement; 1 failed and retried by the next wake`);
+  console.log(`   emails received: 1 CONFIG applied and deleted, 1 other left on the server`);
+  console.log(`   AT commands by the module: ${commands}; UART bytes: ${toModem} to the modem, ${fromModem} from it`);
+  console.log(`   simulated time on the UART at ${BAUD} baud (${BAUD / 10} bytes/s): ${airtime.toFixed(2)} s; network latency ${LATENCY_MS} ms per step`);
+  console.log(`   wall time ${((Date.now() - started) / 1000).toFixed(1)} s (board clock 4x, sleeps 0.5 s, modem boot 1.5 s)`);
+  console.log(failures.length ? `   ${failures.length} check(s) FAILED` : "   all checks passed");
   emu.close();
   await backend.close();
+  return failures.length ? 1 : 0;
 }
 
-main().then(() => process.exit(0), (err) => {
+main().then((code) => process.exit(code), (err) => {
   console.error("demo failed:", err && err.message ? err.message : err);
   process.exit(1);
 });

@@ -1,0 +1,20 @@
+// Your unit's network and mail account. Edit before flashing; these defaults match the emulator's
+// embedded mail system (npm start), where any host name reaches it and unit7/secret is an account.
+export var SETTINGS = {
+  apn: "internet",
+  smtp: { host: "smtp.example.com", port: 25, user: "unit7", password: "secret" },
+  pop3: { host: "pop.example.com", port: 110, user: "unit7", password: "secret" },
+  from: { address: "unit7@example.com", name: "Unit 7" },
+  /** Who gets the readings until a CONFIG email says otherwise. */
+  recipients: ["ops@example.com"],
+  /** Who may reconfigure the unit, and the subject their email must contain. */
+  configFrom: "ops@example.com",
+  configSubject: "CONFIG",
+  /** Seconds between wakes until a CONFIG email says otherwise. */
+  interval: 15 * 60,
+  /** Print the AT transcript (passwords masked) on the console. */
+  debug: true,
+};
+
+/** Written by remote-config, read by both examples: { interval, recipients }. */
+export var CONFIG_FILE = "sim900.json";

@@ -1,0 +1,298 @@
+// A pretend Espruino board for running the example programs on the host (demo and tests): an ES5-only
+// vm context with the Espruino globals the examples use (USB, E, Serial1/2, Pin, digitalWrite,
+// digitalPulse, analogRead, setDeepSleep, getTime, require("Storage"), require("sim900-email")), a
+// SIM900 on Serial whose power follows the PWRKEY pin, and an in-memory Storage with StorageFiles.
+// The module itself is the built bundle, loaded by test/helpers/sandbox.ts like on a board.
+import { EventEmitter } from "node:events";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vm from "node:vm";
+import type { Emulator } from "./sim900-emulator/modem";
+import { createPort } from "./sim900-emulator/transports";
+import { loadBundle } from "../test/helpers/sandbox";
+
+const NOT_ES5 = [
+  "Promise", "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef",
+  "FinalizationRegistry", "BigInt", "SharedArrayBuffer", "Atomics", "Intl", "WebAssembly", "queueMicrotask", "globalThis",
+];
+
+/** require("Storage"): plain files and appendable StorageFiles, in RAM, shared by the module and the program. */
+export class FakeStorage {
+  readonly files = new Map<string, string>();
+  /** StorageFile contents by name (Espruino keeps them as numbered chunks "name\1", "name\2"...). */
+  readonly streams = new Map<string, string>();
+  free = 200 * 1024;
+
+  /** The object a program gets from require("Storage"); `json` is its realm's JSON. */
+  api(json: JSON = JSON) {
+    const self = this;
+    return {
+      read: (name: string) => self.files.get(name),
+      write: (name: string, data: unknown) => {
+        self.files.set(name, typeof data === "string" ? data : JSON.stringify(data));
+        return true;
+      },
+      readJSON: (name: string, noExceptions?: boolean) => {
+        const text = self.files.get(name);
+        if (text === undefined) return undefined;
+        try { return json.parse(text); } catch (e) { if (noExceptions) return undefined; throw e; }
+      },
+      writeJSON: (name: string, data: unknown) => { self.files.set(name, JSON.stringify(data)); return true; },
+      erase: (name: string) => { self.files.delete(name); },
+      list: () => [...self.files.keys(), ...[...self.streams.keys()].map((n) => n + "\x01")],
+      getFree: () => self.free,
+      compact: () => undefined,
+      open: (name: string, mode: "r" | "w" | "a") => self.open(name, mode),
+    };
+  }
+
+  open(name: string, mode: "r" | "w" | "a") {
+    if (mode !== "r" && mode !== "w" && mode !== "a") throw new Error("Invalid mode " + mode);
+    if (mode === "w") this.streams.delete(name);
+    let pos = 0;
+    const self = this;
+    return {
+      read(len: number): string | undefined {
+        const s = self.streams.get(name) ?? "";
+        if (pos >= s.length) return undefined;
+        const piece = s.slice(pos, pos + len);
+        pos += piece.length;
+        return piece;
+      },
+      readLine(): string | undefined {
+        const s = self.streams.get(name) ?? "";
+        if (pos >= s.length) return undefined;
+        const nl = s.indexOf("\n", pos);
+        const end = nl < 0 ? s.length : nl + 1;
+        const line = s.slice(pos, end);
+        pos = end;
+        return line;
+      },
+      write(data: string) {
+        if (mode === "r") throw new Error("StorageFile opened for reading");
+        if (data.indexOf("\xff") >= 0) throw new Error("StorageFile can't contain \\xFF"); // as on the board
+        self.streams.set(name, (self.streams.get(name) ?? "") + data);
+      },
+      erase() { self.streams.delete(name); },
+      getLength() { return (self.streams.get(name) ?? "").length; },
+    };
+  }
+}
+
+export interface BoardOptions {
+  emulator: Emulator;
+  /** dist/sim900-email.js */
+  module: string;
+  /** The board profile the program was built with (pwrkey, pwrkeyActive). Default boards/pico-sim900.json. */
+  profile?: { pwrkey: string; pwrkeyActive?: number };
+  storage?: FakeStorage;
+  /** The board's clock runs this many times faster than the host's (PWRKEY presses, waits). Default 1. */
+  speed?: number;
+  /** A timer of a minute or more (the sleep between wakes) fires after this many host ms. Default: not shortened. */
+  sleepMs?: number;
+  /** Board time at start, ms since 1970. Default 2026-11-25T10:00:00Z. */
+  epoch?: number;
+  /** E.getTemperature(), called once per reading. Default 21.0, 21.5, 22.0, ... */
+  temperature?: () => number;
+  /** analogRead(pin), 0..1. Default 0.6 (3.96 V through a 1:2 divider at 3.3 V). */
+  analog?: (pin: string) => number;
+  /** Every console.log / print line of the program (the module's transcript included). */
+  onLog?: (line: string) => void;
+}
+
+export interface Board extends EventEmitter {
+  storage: FakeStorage;
+  logs: string[];
+  /** Was the modem switched on by PWRKEY (and not off since)? */
+  readonly modemPowered: boolean;
+  /** Things a real board would not like: UART traffic in deep sleep, console on Serial1... */
+  warnings: string[];
+  /** Calls, in order, of USB.setConsole / Serial.setup / setDeepSleep (for checks). */
+  calls: string[];
+  /** Board time, ms since 1970. */
+  now(): number;
+  /** Runs a program (dist/examples/*.js) as the board's boot code. */
+  run(file: string): void;
+  /** Resolves when a log line matches (or rejects after `ms` host milliseconds). */
+  waitForLog(match: RegExp | string, ms?: number, from?: number): Promise<string>;
+  /** Stops every timer of the program and disconnects the modem. */
+  stop(): void;
+}
+
+export function createBoard(o: BoardOptions): Board {
+  const board = new EventEmitter() as Board;
+  const speed = o.speed ?? 1;
+  const storage = o.storage ?? new FakeStorage();
+  const emu = o.emulator;
+  const hostStart = performance.now();
+  let skipped = 0;
+  const now = () => (o.epoch ?? Date.UTC(2026, 10, 25, 10, 0, 0)) + (performance.now() - hostStart) * speed + skipped;
+  let temp = 20.5;
+  const temperature = o.temperature ?? (() => (temp += 0.5));
+  const analog = o.analog ?? (() => 0.6);
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  // --- the modem behind PWRKEY: off until the key is held for 1 s, then a fresh boot (RDY, Call Ready)
+  let powered = false;
+  let deepSleep = false;
+  const raw = createPort(emu);
+  raw.on("data", (d) => {
+    if (deepSleep) board.warnings.push("modem data while in deep sleep (the UART is off in STOP mode): " + JSON.stringify(d.slice(0, 20)));
+  });
+  const pinLevel: Record<string, number> = {};
+  const pressedAt: Record<string, number> = {};
+  const profile = o.profile ?? JSON.parse(fs.readFileSync(path.join(__dirname, "..", "boards", "pico-sim900.json"), "utf8"));
+  const pwrkey = String(profile.pwrkey);
+  const pwrkeyActive = profile.pwrkeyActive === 0 ? 0 : 1;
+  function setPin(pin: string, value: number, heldMs?: number) {
+    const before = pinLevel[pin];
+    pinLevel[pin] = value;
+    if (pin !== pwrkey || before === value) return;
+    if (value === pwrkeyActive) pressedAt[pin] = now();
+    else if (pressedAt[pin] !== undefined) {
+      const held = heldMs ?? now() - pressedAt[pin];
+      delete pressedAt[pin];
+      if (held >= 1000) togglePower();
+    }
+  }
+  function togglePower() {
+    if (!powered) {
+      powered = true;
+      emu.reboot(); // power-up defaults, "RDY", then "Call Ready"
+      board.emit("power", true);
+    } else {
+      emu.injectUrc("NORMAL POWER DOWN");
+      void emu.idle().then(() => { powered = false; board.emit("power", false); });
+    }
+  }
+
+  function serial(name: string) {
+    return {
+      setup(baud: number, opts?: { tx?: unknown; rx?: unknown }) {
+        board.calls.push(`${name}.setup(${baud}, tx=${String(opts?.tx)}, rx=${String(opts?.rx)})`);
+      },
+      write(data: string) { if (powered && !stopped) raw.write(String(data)); },
+      print(data: string) { this.write(data); },
+      on(ev: string, fn: (d: string) => void) { if (ev === "data") raw.on("data", fn); },
+      removeListener(ev: string, fn: (d: string) => void) { if (ev === "data") raw.removeListener("data", fn); },
+      removeAllListeners() { raw.removeAllListeners(); },
+    };
+  }
+
+  // --- timers on the board's clock
+  function later(fn: () => void, ms = 0): NodeJS.Timeout {
+    const long = o.sleepMs !== undefined && ms >= 60000;
+    const host = long ? o.sleepMs! : ms / speed;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (long) skipped += ms - host * speed;
+      if (!stopped) fn();
+    }, host);
+    timers.add(t);
+    return t;
+  }
+
+  const log = (line: string) => {
+    board.logs.push(line);
+    o.onLog?.(line);
+    board.emit("log", line);
+  };
+
+  const module = loadBundle(o.module, {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (id) => clearInterval(id as NodeJS.Timeout),
+    getTime: () => now() / 1000,
+    modules: { Storage: storage.api() },
+  });
+
+  function run(file: string) {
+    const ctx = vm.createContext({});
+    vm.runInContext(NOT_ES5.map((n) => "delete this." + n + ";").join(""), ctx);
+    vm.runInContext(
+      "delete Object.assign; delete Array.from; delete Array.prototype.find; delete Array.prototype.includes;" +
+        "delete String.prototype.startsWith; delete String.prototype.endsWith; delete String.prototype.includes;" +
+        "delete String.prototype.repeat; delete String.prototype.padStart;" +
+        // Pin: new Pin("B3") or Pin("B3"); prints as its name
+        "function Pin(v) { if (!(this instanceof Pin)) return new Pin(v); this.name = String(v && v.name || v); }" +
+        "Pin.prototype.toString = function () { return this.name; };",
+      ctx,
+    );
+    const g = ctx as any;
+    const ctxStorage = storage.api(g.JSON);
+    const pinName = (p: unknown) => String(p);
+    Object.assign(g, {
+      setTimeout: (fn: () => void, ms?: number) => later(fn, ms),
+      clearTimeout: (id: NodeJS.Timeout) => { clearTimeout(id); timers.delete(id); },
+      setInterval: (fn: () => void, ms = 0) => {
+        const tick = () => { handle.t = later(() => { tick(); fn(); }, ms); };
+        const handle: { t?: NodeJS.Timeout } = {};
+        tick();
+        return handle;
+      },
+      clearInterval: (h: { t?: NodeJS.Timeout }) => { if (h && h.t) { clearTimeout(h.t); timers.delete(h.t); } },
+      getTime: () => now() / 1000,
+      print: (...a: unknown[]) => log(a.map(String).join(" ")),
+      console: { log: (...a: unknown[]) => log(a.map(String).join(" ")) },
+      USB: { setConsole: (force?: boolean) => { board.calls.push(`USB.setConsole(${!!force})`); } },
+      Serial1: serial("Serial1"),
+      Serial2: serial("Serial2"),
+      E: {
+        getTemperature: () => temperature(),
+        getAnalogVRef: () => 3.3,
+        toUint8Array: (s: string) => new g.Uint8Array(Buffer.from(s, "latin1")),
+        toString: (u: Uint8Array) => Buffer.from(u).toString("latin1"),
+      },
+      pinMode: () => undefined,
+      digitalWrite: (pin: unknown, v: unknown) => setPin(pinName(pin), v ? 1 : 0),
+      digitalRead: (pin: unknown) => pinLevel[pinName(pin)] ?? 0,
+      digitalPulse: (pin: unknown, v: unknown, ms: number) => {
+        const p = pinName(pin);
+        const level = v ? 1 : 0;
+        setPin(p, level);
+        later(() => setPin(p, 1 - level, ms), ms);
+      },
+      analogRead: (pin: unknown) => analog(pinName(pin)),
+      setDeepSleep: (on: unknown) => { deepSleep = !!on; board.calls.push(`setDeepSleep(${on ? 1 : 0})`); },
+      require: (name: string) => {
+        if (name === "Storage") return ctxStorage;
+        if (name === "sim900-email") return module;
+        throw new Error("Module " + name + " not found");
+      },
+    });
+    const code = fs.readFileSync(file, "utf8");
+    vm.runInContext(code, ctx, { filename: file });
+    const iConsole = board.calls.findIndex((c) => c.startsWith("USB.setConsole(true)"));
+    const iSetup = board.calls.findIndex((c) => /^Serial1\.setup/.test(c));
+    if (iSetup >= 0 && (iConsole < 0 || iConsole > iSetup)) board.warnings.push("Serial1 in use without USB.setConsole(true) first");
+  }
+
+  Object.assign(board, {
+    storage,
+    logs: [] as string[],
+    warnings: [] as string[],
+    calls: [] as string[],
+    now,
+    run,
+    waitForLog(match: RegExp | string, ms = 30000, from = 0) {
+      const test = (l: string) => (typeof match === "string" ? l.indexOf(match) >= 0 : match.test(l));
+      const seen = board.logs.slice(from).find(test);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => { board.off("log", on); reject(new Error(`no log line ${match} within ${ms} ms`)); }, ms);
+        const on = (l: string) => { if (test(l)) { clearTimeout(timer); board.off("log", on); resolve(l); } };
+        board.on("log", on);
+      });
+    },
+    stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      raw.close();
+    },
+  });
+  Object.defineProperty(board, "modemPowered", { get: () => powered });
+  return board;
+}
