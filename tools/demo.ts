@@ -72,6 +72,7 @@ async function main() {
   check(csvs.length === 2 && readings.slice(0, 2).every((r) => csvs[0].includes(r)) && csvs[1].includes(readings[2]) && !csvs[1].includes(readings[1]),
     "each CSV attachment holds every reading since the last successful send");
   check(!storage.streams.has("readings"), "the CSV was erased after the successful send");
+  for (const w of board.warnings) console.log("   warning: " + w);
   check(board.calls[0] === "USB.setConsole(true)" && board.warnings.length === 0, "console kept on USB before Serial1 was set up; no UART traffic in deep sleep");
 
   // ---- 2. remote-config

@@ -61,7 +61,8 @@ export function modemOn(cb: () => void) {
 /** Switches the modem off (after mail.close): registered and idle it would draw tens of mA. */
 export function modemOff(cb: () => void) {
   console.log("modem: switching off (PWRKEY " + OFF_PRESS_MS + " ms)");
-  waitFor("NORMAL POWER DOWN", POWER_DOWN_MS, function (seen) {
+  // The whole line: its LF must not arrive after the board has gone to sleep.
+  waitFor("NORMAL POWER DOWN\r\n", POWER_DOWN_MS, function (seen) {
     if (!seen) console.log("modem: no 'NORMAL POWER DOWN'");
     cb();
   });
