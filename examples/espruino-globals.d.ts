@@ -1,13 +1,8 @@
 // The Espruino globals and modules the examples use (https://www.espruino.com/Reference).
 // lib is "es5" only, so nothing from Node or ES2015 can slip into board code.
 
-declare function setTimeout(callback: () => void, ms?: number): any;
-declare function clearTimeout(id: any): void;
-declare function setInterval(callback: () => void, ms?: number): any;
-declare function clearInterval(id: any): void;
-/** Seconds since 1970 (if the clock was set, e.g. by the IDE or `espruino -t`), as a float. */
-declare function getTime(): number;
-declare function require(name: string): any;
+// Timers, getTime and require are the module's own declarations (src/espruino.d.ts, included by
+// examples/tsconfig.json); these are the ones only the examples need.
 declare function print(...args: any[]): void;
 declare var console: { log(...args: any[]): void };
 
