@@ -5,8 +5,8 @@ import { Modem } from "./modem";
 import { quote, int, LIMITS } from "./params";
 import { emailError, EmailError } from "./errors";
 import { series, Step, Callback } from "./flow";
-import { createRing, producerOf, Producer, Ring } from "./ring";
-import { toBytes } from "./bytes";
+
+declare var E: any;
 import { toHex } from "./mail/hex";
 
 export interface Address {
@@ -154,30 +154,26 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     }, next);
   });
 
+  // The attachment's bytes go through one buffer of at most `ring` bytes (1024): RAM stays the same
+  // whatever the attachment's size. Producer pieces are byte strings or Uint8Arrays.
   var f = msg.attachment;
-  var produce: Producer | undefined = f ? (f.data !== undefined ? producerOf(f.data) : (f.read as Producer)) : undefined;
-  var ring: Ring | undefined;
-  var pending: Uint8Array | null = null;
+  var size = m.o.ring || 1024;
+  var off = 0;
+  var buf = "";
   var eof = !f;
 
-  /** Tops the ring up from the producer; returns an error if the producer threw. */
+  /** Tops the buffer up from data or read(max); returns an error if read() threw. */
   function fill(): EmailError | void {
-    if (!ring) ring = createRing(m.o.ring || 1024);
-    while (ring.free() > 0 && !eof) {
-      if (!pending || !pending.length) {
-        var p;
-        try {
-          p = (produce as Producer)(ring.free());
-        } catch (e) {
-          return emailError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
-        }
-        if (p === undefined || p === null || !p.length) {
-          eof = true;
-          break;
-        }
-        pending = toBytes(p);
+    while (!eof && buf.length < size) {
+      var want = size - buf.length, d = (f as Attachment).data, p: any;
+      try {
+        p = d === undefined ? ((f as Attachment).read as (n: number) => any)(want) : typeof d === "string" ? d.substr(off, want) : d.subarray(off, off + want);
+        off += want;
+      } catch (e) {
+        return emailError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
       }
-      pending = pending.subarray(ring.put(pending));
+      if (!p || !p.length) eof = true;
+      else buf += typeof p === "string" ? p : typeof E !== "undefined" ? E.toString(p) : String.fromCharCode.apply(null, p);
     }
   }
 
@@ -194,17 +190,16 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   function transfer(max: number) {
     var bad = fill();
     if (bad) return done(bad);
-    var r = ring as Ring;
-    var chunk = m.o.chunk || 512;
-    var n = Math.min(chunk, max, r.count());
+    var n = Math.min(m.o.chunk || 512, max, buf.length);
     if (!n) return m.server("AT+SMTPFT=0", ["+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
     var k = 0;
     m.server("AT+SMTPFT=" + n, ["+SMTPFT: 1,", "+SMTPSEND:"], {
       onLine: function (line) {
         var c = /^\+SMTPFT: *2,(\d+)/.exec(line);
         if (!c) return false;
-        k = Math.min(+c[1], r.count());
-        m.ch.write(r.take(k));
+        k = Math.min(+c[1], buf.length);
+        m.ch.write(buf.substring(0, k));
+        buf = buf.substring(k);
         return true;
       },
     }, function (err, res) {

@@ -96,9 +96,8 @@ function buildCells(): { connect: Cell[]; smtp: Cell[]; pop3: Cell[] } {
   for (const cmd of SMTP) {
     const at = cmd === "SMTPFT" ? /^AT\+SMTPFT=[1-9]/ : new RegExp("^AT\\+" + cmd + "(=|\\r)");
     for (const k of GENERIC) {
-      // KNOWN BUG (issue 6 open): a modem that swallows AT+SMTPFT=n keeps its send open and the next
-      // send's settings get ERROR; the module has no way yet to end a send it lost track of.
-      if (cmd === "SMTPFT" && k === "SILENCE") continue;
+      // SMTPFT × SILENCE: the module pads the n bytes the modem may be waiting for, then closes the
+      // bearer (which ends the open send); a modem that never took the command ignores the padding (V.250).
       smtp.push({ name: `${cmd} × ${k}`, at, emu: cmd, fault: { k } as Fault, op: "send", expect: generic(k, cmd) });
     }
   }

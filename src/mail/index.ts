@@ -6,6 +6,5 @@ export type { LineSplitter } from "./line-splitter";
 export { createHeaderParser, parseAddress } from "./headers";
 export type { HeaderParser } from "./headers";
 export { decodeWords } from "./encoded-word";
-export { createBase64Decoder, createQpDecoder, base64Decode, qpDecode, b64Fallback } from "./transfer-decode";
-export type { Decoder } from "./transfer-decode";
+export { base64Decode, qpDecode } from "./transfer-decode";
 export { isAscii, toHex, utf8Bytes } from "./hex";

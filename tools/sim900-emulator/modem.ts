@@ -351,6 +351,9 @@ export class Emulator extends EventEmitter {
 
   private dispatch(text: string): void {
     if (text.trim() === "") return; // a bare CR gets no answer
+    // V.250 5.2.1: the DCE ignores what comes before "AT" (e.g. filler bytes that found no transfer).
+    const at = text.search(/AT/i);
+    if (at > 0) text = text.slice(at);
     const out = this.output();
     const cmd = parseCommandLine(text);
     if (!cmd) return out.error();
