@@ -5,8 +5,7 @@
 // modem's answer (garbage, an over-long line, a URC the emulator cannot produce at that point).
 import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
 import { EmailBackend } from "../../tools/sim900-emulator/mail";
-import { OPTIONS, sharedBackend } from "./rig";
-import { lib } from "../target";
+import { createRig, Rig } from "./rig";
 
 /** Espruino hands serial input over in 'data' events of at most this many characters. */
 const EVENT_MAX = 64;
@@ -84,68 +83,31 @@ export function createFaultyPort(emu: Emulator): FaultyPort {
   return port;
 }
 
-export interface FaultyRig {
-  backend: EmailBackend;
-  emu: Emulator;
+export interface FaultyRig extends Rig {
   port: FaultyPort;
-  mail: any;
-  log: string[];
-  /** Connects; resolves with the connect callback's first argument. */
-  connect(options?: Record<string, unknown>): Promise<any>;
-  /** Calls mail[method](...args, cb); resolves [err, result] at the first callback. */
-  call(method: string, ...args: unknown[]): Promise<[any, any]>;
   /**
    * Like call, but resolves `settleMs` after the first callback with every call seen so far (the
    * array keeps growing if more come later).
    */
   callOnce(method: string, args: unknown[], settleMs?: number): Promise<any[][]>;
-  /** Commands the module wrote (log lines starting with "> "), since `from`. */
-  commands(from?: number): string[];
-  /** mail.close(), then detaches the port and stops the emulator. Resolves close's error. */
-  stop(): Promise<any>;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Emulator and port only; call rig.connect() (possibly after arming a fault) to start the module. */
 export async function createFaultyRig(o: { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend } = {}): Promise<FaultyRig> {
-  const backend = o.backend ?? (await sharedBackend());
-  const emu = createEmulator({ backend, baud: 0, ...o.emu });
-  const port = createFaultyPort(emu);
-  const log: string[] = [];
-  let mail: any;
-  const rig: FaultyRig = {
-    backend, emu, port, log,
-    get mail() { return mail; },
-    connect(options) {
-      return new Promise((resolve) => {
-        mail = lib.connect(port as any, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod, ...options } as any, (err: any) => resolve(err ?? null));
-      });
-    },
-    call(method, ...args) {
-      return new Promise((resolve) => mail[method](...args, (err: any, res: any) => resolve([err, res])));
-    },
-    callOnce(method, args, settleMs = 60) {
+  const rig = await createRig(o, createFaultyPort);
+  return Object.assign(rig, {
+    callOnce(method: string, args: unknown[], settleMs = 60) {
       const calls: any[][] = [];
-      return new Promise((resolve) => {
-        mail[method](...args, (...a: any[]) => {
+      return new Promise<any[][]>((resolve) => {
+        rig.mail[method](...args, (...a: any[]) => {
           calls.push(a);
           if (calls.length === 1) setTimeout(() => resolve(calls), settleMs);
         });
       });
     },
-    commands(from = 0) {
-      return log.slice(from).filter((l) => l.startsWith("> ")).map((l) => l.slice(2));
-    },
-    async stop() {
-      let err: any = null;
-      if (mail) err = await new Promise((resolve) => mail.close((e: any) => resolve(e ?? null)));
-      port.close();
-      emu.close();
-      return err;
-    },
-  } as FaultyRig;
-  return rig;
+  });
 }
 
 /** Timers alive in this process (tolerant callers compare before/after inside one test). */

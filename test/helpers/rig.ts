@@ -21,11 +21,14 @@ export interface Rig {
   emu: Emulator;
   mail: any;
   log: string[];
-  /** Calls mail[method](...args, cb) and resolves [err, result]. */
+  /** Connects (again); resolves with the connect callback's first argument, or null. */
+  connect(options?: Record<string, unknown>): Promise<any>;
+  /** Calls mail[method](...args, cb) and resolves [err, result] at the first callback. */
   call(method: string, ...args: unknown[]): Promise<[any, any]>;
   /** Commands the module wrote (transcript lines starting with "> "), since `from`. */
   commands(from?: number): string[];
-  stop(): Promise<void>;
+  /** mail.close(), then detaches the port and stops the emulator. Resolves close's error. */
+  stop(): Promise<any>;
 }
 
 let shared: EmailBackend | undefined;
@@ -36,15 +39,23 @@ export async function sharedBackend(): Promise<EmailBackend> {
   return shared;
 }
 
-export async function startRig(o: { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend; noConnect?: boolean } = {}): Promise<Rig> {
+type RigOptions = { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend };
+
+/** The emulator, a port onto it made by `makePort`, and the module (not connected yet). */
+export async function createRig<P extends Port & { close(): void }>(o: RigOptions, makePort: (emu: Emulator) => P): Promise<Rig & { port: P }> {
   const backend = o.backend ?? (await sharedBackend());
   const emu = createEmulator({ backend, baud: 0, ...o.emu });
-  const port = createPort(emu);
+  const port = makePort(emu);
   const log: string[] = [];
   let mail: any;
-  const rig: Rig = {
-    backend, emu, log,
+  return {
+    backend, emu, port, log,
     get mail() { return mail; },
+    connect(options) {
+      return new Promise((resolve) => {
+        mail = lib.connect(port, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod, ...options }, (err: any) => resolve(err ?? null));
+      });
+    },
     call(method, ...args) {
       return new Promise((resolve) => mail[method](...args, (err: any, res: any) => resolve([err, res])));
     },
@@ -52,15 +63,21 @@ export async function startRig(o: { emu?: Partial<EmulatorOptions>; mod?: Record
       return log.slice(from).filter((l) => l.startsWith("> ")).map((l) => l.slice(2));
     },
     async stop() {
-      await new Promise<void>((resolve) => mail.close(() => resolve()));
+      let err: any = null;
+      if (mail) err = await new Promise((resolve) => mail.close((e: any) => resolve(e ?? null)));
       port.close();
       emu.close?.();
+      return err;
     },
-  } as Rig;
-  await new Promise<void>((resolve, reject) => {
-    mail = lib.connect(port, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod }, (err: any) =>
-      err ? reject(err) : resolve(),
-    );
-  });
+  };
+}
+
+/** A connected rig on an Espruino-like port (64-character 'data' events). */
+export async function startRig(o: RigOptions & { noConnect?: boolean } = {}): Promise<Rig> {
+  const rig = await createRig(o, createPort);
+  if (!o.noConnect) {
+    const err = await rig.connect();
+    if (err) throw err;
+  }
   return rig;
 }
