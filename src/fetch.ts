@@ -22,6 +22,20 @@ export interface Filter {
   handlerTimeout?: number;
   /** Where handled UIDs are kept: default a Storage file (when the board has Storage) or RAM. */
   seen?: SeenStore;
+  /** Shared secret: only bodies signed with it (module sim900-email-sign) and newer than the last
+   *  applied sequence number reach onMessage; msg.body is then the payload, msg.seq its number. */
+  key?: string;
+  /** Storage file of the last applied sequence number (default "sim900em.seq"). */
+  seqFile?: string;
+  /** The verifier to use instead of require("sim900-email-sign").verifier(key, seqFile). */
+  verifier?: Verifier;
+  /** Told of each signed-config email that was refused (forged, replayed, unsigned); it is not applied. */
+  onReject?: (err: EmailError, msg: FetchedMessage) => void;
+}
+
+export interface Verifier {
+  check(body: string): { seq: number; payload: string } | EmailError;
+  commit(seq: number): void;
 }
 
 export interface FetchedMessage {
@@ -30,6 +44,8 @@ export interface FetchedMessage {
   subject: string;
   date: string;
   body: string;
+  /** The sequence number of a signed config (with filter.key). */
+  seq?: number;
 }
 
 export interface SeenStore {
@@ -94,7 +110,12 @@ function read(m: Modem, n: number, lines: number | undefined, cap: number, done:
 export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, done: Callback) {
   var seen = filter.seen || seenStore("sim900em.seen", 64);
   var cap = filter.maxSize || 4096;
-  var stats = { checked: 0, matched: 0, deleted: 0, failed: 0 };
+  var stats = { checked: 0, matched: 0, deleted: 0, failed: 0, rejected: 0 };
+  var v: Verifier | undefined = filter.verifier;
+  if (filter.key && !v)
+    try { v = require("sim900-email-sign").verifier(filter.key, filter.seqFile); } catch (e) {
+      return done(emailError("FETCH", "ARGUMENT", "a key needs the module sim900-email-sign"));
+    }
   var todo: Listing[] = [];
 
   list(m, function (err, all: Listing[]) {
@@ -127,8 +148,21 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
       stats.matched++;
       read(m, t.n, undefined, cap, function (err, full) {
         if (err) return finish(err);
-        (full as FetchedMessage).uid = t.uid;
-        hand(t.n, full as FetchedMessage);
+        var msg = full as FetchedMessage;
+        msg.uid = t.uid;
+        if (v) {
+          var r = v.check(msg.body);
+          if ((r as EmailError).type) {
+            // forged, replayed or unsigned: never applied, reported, left on the server as evidence
+            stats.rejected++;
+            if (m.o.log) m.o.log("! " + (r as EmailError).message);
+            if (filter.onReject) try { filter.onReject(r as EmailError, msg); } catch (e) { /* go on */ }
+            return next();
+          }
+          msg.body = (r as { payload: string }).payload;
+          msg.seq = (r as { seq: number }).seq;
+        }
+        hand(t.n, msg);
       });
     });
   }
@@ -144,6 +178,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
         stats.failed++; // left on the server, never handed on again
         return next();
       }
+      if (v) v.commit(msg.seq as number); // before the deletion: a replay stays refused even if that fails
       simple(m, "AT+POP3DEL=" + n, ["POP3DEL"], function (err) {
         if (err) return finish(err);
         stats.deleted++;

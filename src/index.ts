@@ -20,7 +20,7 @@ export interface Email {
   remove(n: number, cb?: (err?: EmailError | null) => void): void;
   undoRemove(cb?: (err?: EmailError | null) => void): void;
   logout(cb?: (err?: EmailError | null) => void): void;
-  fetch(filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: (err: EmailError | null, stats?: { checked: number; matched: number; deleted: number; failed: number }) => void): void;
+  fetch(filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: (err: EmailError | null, stats?: { checked: number; matched: number; deleted: number; failed: number; rejected: number }) => void): void;
   close(cb?: (err?: EmailError | null) => void): void;
 }
 
