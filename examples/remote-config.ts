@@ -1,7 +1,9 @@
 // Remote configuration: polls the unit's mailbox for emails from the operator whose subject contains
 // "CONFIG", applies the settings in the body (JSON, or key=value lines), stores them in flash,
 // acknowledges by email, and has the message deleted from the server. The sensor example reads the
-// same file (settings.ts CONFIG_FILE) for its interval and recipients.
+// same file (settings.ts CONFIG_FILE) for its interval and recipients. With SETTINGS.configKey set,
+// only configs signed with that key (tools/sign-config.ts) and newer than the last applied one are
+// taken: fetch() checks them with the sim900-email-sign module, uploaded next to sim900-email.
 //
 //   Subject: CONFIG unit7            Subject: CONFIG
 //                                    
@@ -78,7 +80,12 @@ function poll() {
     var mail: any;
     mail = email.connect(serial, mailOptions(), function (err: any) {
       if (err) return finish(err);
-      mail.fetch({ from: SETTINGS.configFrom, subject: SETTINGS.configSubject }, function (msg: any, done: (err?: any) => void) {
+      var filter = {
+        from: SETTINGS.configFrom, subject: SETTINGS.configSubject, key: SETTINGS.configKey || undefined,
+        // forged, replayed or unsigned: not applied, not acknowledged (an attacker learns nothing)
+        onReject: function (err: any, msg: any) { console.log("config: refused from " + msg.from + ": " + err.message); },
+      };
+      mail.fetch(filter, function (msg: any, done: (err?: any) => void) {
         var cfg = parseConfig(msg.body);
         if (typeof cfg === "string") {
           console.log("config: rejected from " + msg.from + ": " + cfg);
@@ -91,7 +98,7 @@ function poll() {
         done(); // the module deletes the message on the server now
       }, function (err: any, stats: any) {
         if (err) return finish(err);
-        console.log("config: " + stats.checked + " new, " + stats.matched + " for us, " + stats.deleted + " deleted");
+        console.log("config: " + stats.checked + " new, " + stats.matched + " for us, " + stats.deleted + " deleted, " + stats.rejected + " refused");
         sendAcks();
       });
     });

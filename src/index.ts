@@ -27,7 +27,7 @@ export interface Email {
 /** After these the modem's state is unknown: prepare it again before the next operation. */
 function resets(err: EmailError): boolean {
   var c = err.code;
-  return !(err.type === "ARGUMENT" || err.type === "SERVER" || (c !== undefined && c >= 65 && c <= 68));
+  return !(err.type === "ARGUMENT" || err.type === "OPTIONS" || err.type === "SERVER" || (c !== undefined && c >= 65 && c <= 68));
 }
 
 export function connect(port: Port, options: Options, callback?: (err?: EmailError | null) => void): Email {

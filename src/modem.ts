@@ -114,7 +114,7 @@ export function createModem(port: Port, o: Options): Modem {
       pump();
     },
     close: function () {
-      clearTimeout(pollTimer);
+      if (pollTimer) clearTimeout(pollTimer); // never clearTimeout(undefined): Espruino refuses it
       m.ch.close();
     },
   };

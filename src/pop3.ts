@@ -32,7 +32,7 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
   if (m.pop3) return done();
   var C = "POP3SRV";
   var p = m.o.pop3;
-  if (!p) return done(emailError(C, "ARGUMENT", "no pop3 server in the connect options"));
+  if (!p) return done(emailError(C, "OPTIONS", "no pop3 server in the connect options"));
   var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
   var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
   var srv = head + quote(C, "pop3.password", p.password, LIMITS.password) + port;
@@ -81,8 +81,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     arrived = true;
   }
   function end(err?: EmailError | null) {
-    m.ch.off("+POP3READ: 3,", urc);
-    clearTimeout(timer);
+    m.ch.off("+POP3READ: 3,", urc); // (no timer to clear: the wait below has fired or was cleared by go)
     done(err);
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {

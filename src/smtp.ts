@@ -60,8 +60,8 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   var C = "SMTPSEND";
   var o = m.o;
   var s = o.smtp;
-  if (!s) throw emailError(C, "ARGUMENT", "no smtp server in the connect options");
-  if (!o.from) throw emailError(C, "ARGUMENT", "no from address in the connect options");
+  if (!s) throw emailError(C, "OPTIONS", "no smtp server in the connect options");
+  if (!o.from) throw emailError(C, "OPTIONS", "no from address in the connect options");
   var out: Setting[] = [];
   function add(key: string, cmd: string, log?: string) {
     out.push({ key: key, cmd: cmd, log: log });

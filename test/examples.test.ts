@@ -8,6 +8,8 @@ import { simpleParser } from "mailparser";
 import { createEmulator, Emulator } from "../tools/sim900-emulator/modem";
 import { createBoard, Board, FakeStorage } from "../tools/espruino-board";
 import { sharedBackend } from "./helpers/rig";
+import { signConfig } from "../tools/sign-config";
+import { SETTINGS } from "../examples/settings";
 
 const root = path.join(__dirname, "..");
 const MODULE = path.join(root, "dist", "sim900-email.js");
@@ -54,31 +56,45 @@ describe("examples on a pretend Espruino board", function () {
     }
     const readings = (b: Board) => b.logs.filter((l) => l.startsWith("sensor: reading ")).map((l) => l.slice(16));
 
-    it("emails every reading since the last success as a CSV attachment, and keeps the CSV when a send fails", async () => {
+    it("queues each reading's email in the outbox in flash, keeps it when a send fails, sends oldest first with its id", async () => {
       const backend = await sharedBackend();
       emu.faults.failSmtpSend(61);
       const b = start(SENSOR);
-      assert.match(await wake(b), /send failed/);
+      assert.match(await wake(b), /send failed, 1 waiting, retry in \d+ s: Network error \(61\)/);
       assert.equal(backend.mailbox("ops").length, 0);
-      assert.equal(storage.streams.get("readings"), readings(b)[0] + "\r\n", "the reading stays in flash");
-      assert.match(await wake(b), /sent 2 readings/);
-      assert.match(await wake(b), /sent 1 reading$/);
+      assert.equal(JSON.parse(storage.files.get("sim900eo.1")!).id, "unit7#1", "the email waits in flash");
+      assert.equal(storage.streams.has("readings"), false, "its reading left the CSV only once in the outbox");
+      assert.match(await wake(b), /sent 2 emails, 0 waiting/);
+      assert.match(await wake(b), /sent 1 email, 0 waiting/);
       b.stop();
 
       const mails = await Promise.all(backend.mailbox("ops").map((m) => simpleParser(m.raw)));
-      assert.equal(mails.length, 2);
       const r = readings(b);
-      for (const [mail, rows] of [[mails[0], r.slice(0, 2)], [mails[1], r.slice(2, 3)]] as const) {
+      assert.equal(mails.length, 3);
+      mails.forEach((mail, i) => {
+        const [time, temp, volts] = r[i].split(",");
+        assert.equal(mail.subject, `Unit 7: ${temp}C ${volts}V [unit7#${i + 1}]`);
         assert.equal(mail.attachments.length, 1);
         assert.equal(mail.attachments[0].filename, "readings.csv");
-        assert.equal(mail.attachments[0].content.toString("latin1"), "time,temp_c,battery_v\r\n" + rows.map((x) => x + "\r\n").join(""));
-        const [time, temp, volts] = rows[rows.length - 1].split(",");
-        assert.equal(mail.subject, `Unit 7: ${temp}C ${volts}V`);
+        assert.equal(mail.attachments[0].content.toString("latin1"), "time,temp_c,battery_v\r\n" + r[i] + "\r\n");
         assert.match(mail.text ?? "", new RegExp(time.replace(/\./g, "\\.")));
-      }
-      assert.equal(storage.streams.has("readings"), false, "CSV erased after the successful send");
+      });
+      assert.deepEqual([...storage.files.keys()].filter((f) => f.startsWith("sim900eo.")), [], "outbox empty");
       assert.deepEqual(r.map((x) => x.split(",")[1]), ["21.0", "21.5", "22.0"]);
       assert.match(r[0], /^2026-11-25T10:00:\d\d\.\d{3}Z,21\.0,3\.96$/);
+    });
+
+    it("a reset loses nothing: the outbox in flash is sent by the next program run", async () => {
+      const backend = await sharedBackend();
+      emu.faults.failSmtpSend(61);
+      let b = start(SENSOR);
+      assert.match(await wake(b), /send failed/);
+      b.stop(); // power loss / reset: RAM is gone, flash stays
+      b = start(SENSOR);
+      assert.match(await wake(b), /sent 2 emails, 0 waiting/);
+      b.stop();
+      const subjects = (await Promise.all(backend.mailbox("ops").map((m) => simpleParser(m.raw)))).map((m) => m.subject);
+      assert.deepEqual(subjects.map((x) => / \[(.*)\]$/.exec(x ?? "")?.[1]), ["unit7#1", "unit7#2"]);
     });
 
     it("keeps the console on USB, powers the modem with PWRKEY, and deep-sleeps only while it is off", async () => {
@@ -97,7 +113,7 @@ describe("examples on a pretend Espruino board", function () {
       const backend = await sharedBackend();
       storage.files.set("sim900.json", JSON.stringify({ interval: 600, recipients: ["lab@example.com"] }));
       const b = start(SENSOR);
-      assert.match(await wake(b), /sent 1 reading$/);
+      assert.match(await wake(b), /sent 1 email, 0 waiting/);
       assert.ok(b.logs.includes("sensor: sleeping 600 s"));
       assert.equal(backend.mailbox("lab").length, 1);
       assert.equal(backend.mailbox("ops").length, 0);
@@ -105,12 +121,16 @@ describe("examples on a pretend Espruino board", function () {
   });
 
   describe("remote-config", () => {
-    const CONFIG = "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n";
+    const HEAD = "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n";
+    const config = (seq: number, body: string, key = SETTINGS.configKey) => HEAD + signConfig(key, seq, body);
 
     it("applies a matching config once, stores it, acknowledges it and has it deleted", async () => {
       const backend = await sharedBackend();
       backend.deliver("unit7", "From: newsletter@example.net\r\nSubject: CONFIG tips\r\n\r\ninterval=60\r\n");
-      backend.deliver("unit7", CONFIG + "interval=600\r\nrecipients=ops@example.com, lab@example.com\r\n");
+      backend.deliver("unit7", config(3, "interval=600\r\nrecipients=ops@example.com, lab@example.com\r\n"));
+      backend.deliver("unit7", config(4, "interval=60\r\n", "guessed key")); // forged
+      backend.deliver("unit7", config(3, "interval=600\r\nrecipients=ops@example.com, lab@example.com\r\n")); // replayed
+      backend.deliver("unit7", HEAD + "interval=60\r\n"); // unsigned
       const b = start(REMOTE);
       await b.waitForLog(/^config: next poll in 600 s/, 20000);
       const from = b.logs.length;
@@ -124,14 +144,17 @@ describe("examples on a pretend Espruino board", function () {
       assert.equal(acks[0].subject, "Re: CONFIG unit7 (applied)");
       assert.match(acks[0].text ?? "", /"interval":600/);
       const left = backend.mailbox("unit7").map((m) => m.raw.toString("latin1"));
-      assert.equal(left.length, 1, "the CONFIG message is gone from the mailbox");
+      assert.equal(left.length, 4, "the applied CONFIG is gone from the mailbox; the refused ones stay");
       assert.match(left[0], /newsletter/);
+      assert.deepEqual(b.logs.filter((l) => l.startsWith("config: refused")).map((l) => l.replace(/^.*: (\w+ \w+ \w+).*$/, "$1")),
+        ["Config email signature", "Config email seq", "Config email is"], "forged, replayed and unsigned refused");
+      assert.ok(b.logs.includes("config: 5 new, 4 for us, 1 deleted, 3 refused"), b.logs.filter((l) => l.startsWith("config:")).join("\n"));
       assert.deepEqual(b.warnings, []);
     });
 
     it("accepts JSON, and rejects an invalid config without storing it (left on the server)", async () => {
       const backend = await sharedBackend();
-      backend.deliver("unit7", CONFIG + "interval=5\r\n");
+      backend.deliver("unit7", config(1, "interval=5\r\n"));
       let b = start(REMOTE);
       await b.waitForLog(/^config: next poll/, 20000);
       b.stop();
@@ -141,7 +164,7 @@ describe("examples on a pretend Espruino board", function () {
       assert.match(backend.mailbox("ops")[0].raw.toString("latin1"), /Subject: Re: CONFIG unit7 \(rejected\)/);
 
       backend.mailbox("unit7").length = 0;
-      backend.deliver("unit7", CONFIG + '{"interval": 3600, "recipients": ["boss@example.com"]}\r\n');
+      backend.deliver("unit7", config(2, '{"interval": 3600, "recipients": ["boss@example.com"]}\r\n'));
       b = start(REMOTE);
       board = b;
       await b.waitForLog(/^config: next poll in 3600 s/, 20000);

@@ -3,10 +3,12 @@
 // (dist/sim900-email.js), driving the emulated SIM900 (paced at 115200 baud, network latency) whose
 // embedded mail system is the mail server. No hardware, no network, no outside server.
 //
-//  1. sensor: three wakes. The first send fails (the emulator answers +SMTPSEND: 61), so the reading
-//     stays in the CSV in flash; the second wake sends both readings; the third sends one.
-//  2. remote-config: a CONFIG email from ops@ is waiting (and a newsletter); the program fetches it,
-//     applies and stores it, acknowledges by email, and the message is deleted on the server.
+//  1. sensor: three wakes, each putting an email with its reading in the outbox (flash). The first send
+//     fails (the emulator answers +SMTPSEND: 61), so that email stays in the outbox; the second wake
+//     sends both waiting emails, oldest first; the third sends one. Each subject ends with its id.
+//  2. remote-config: a signed CONFIG email from ops@ is waiting, with a forged one and a newsletter; the
+//     program fetches them, refuses the forgery, applies and stores the genuine config, acknowledges it
+//     by email, and that message is deleted on the server.
 //
 // Time: the modem's traffic, the UART pacing and the network latency run in real time; the board's own
 // clock runs 4x (PWRKEY presses), its 15-minute sleeps last 0.5 s, and the emulated SIM900 boots in
@@ -16,6 +18,8 @@ import { simpleParser } from "mailparser";
 import { createEmulator } from "./sim900-emulator/modem";
 import { createBackend } from "./sim900-emulator/mail";
 import { createBoard, FakeStorage, Board } from "./espruino-board";
+import { signConfig } from "./sign-config";
+import { SETTINGS } from "../examples/settings";
 
 const BAUD = 115200;
 const LATENCY_MS = 400;
@@ -52,7 +56,7 @@ async function main() {
   let board: Board;
 
   // ---- 1. sensor
-  console.log(bold("\n== sensor: wake, read, append to the CSV in flash, email it, power off, sleep (x3)"));
+  console.log(bold("\n== sensor: wake, read, queue an email in the outbox in flash, send what waits, power off, sleep (x3)"));
   console.log(grey("   the first send fails on purpose (emulator fault: +SMTPSEND: 61)"));
   emu.faults.failSmtpSend(61);
   board = createBoard(boardOptions);
@@ -63,22 +67,25 @@ async function main() {
     const from = board.logs.length;
     outcome.push(await board.waitForLog(/^sensor: (sent|send failed)/, 30000, from));
     await board.waitForLog(/^sensor: sleeping/, 15000, from);
-    if (wake === 0) check(storage.streams.get("readings")?.split("\n").length === 2, "after the failed send the reading is still in flash");
+    if (wake === 0) check(storage.files.has("sim900eo.1") && !storage.streams.has("readings"), "after the failed send the email is still in the outbox in flash");
   }
   board.stop();
   const sent = await Promise.all(backend.mailbox("ops").map((m) => simpleParser(m.raw)));
   const csvs = sent.map((m) => m.attachments[0]?.content.toString("latin1") ?? "");
-  check(/failed/.test(outcome[0]) && /sent 2 readings/.test(outcome[1]) && /sent 1 reading$/.test(outcome[2]), "wake 1 failed, wake 2 sent 2 readings, wake 3 sent 1");
-  check(csvs.length === 2 && readings.slice(0, 2).every((r) => csvs[0].includes(r)) && csvs[1].includes(readings[2]) && !csvs[1].includes(readings[1]),
-    "each CSV attachment holds every reading since the last successful send");
-  check(!storage.streams.has("readings"), "the CSV was erased after the successful send");
+  check(/failed, 1 waiting/.test(outcome[0]) && /sent 2 emails, 0 waiting/.test(outcome[1]) && /sent 1 email, 0 waiting/.test(outcome[2]), "wake 1 failed, wake 2 sent 2 emails (oldest first), wake 3 sent 1");
+  check(sent.map((m) => / \[unit7#\d+\]$/.exec(m.subject ?? "")?.[0]).join("") === " [unit7#1] [unit7#2] [unit7#3]",
+    "each subject carries its outbox id, in order: the receiver can drop duplicates");
+  check(csvs.length === 3 && csvs.every((c, i) => c.includes(readings[i]) && c.split("\n").length === 3), "each CSV attachment holds its reading");
+  check(![...storage.files.keys()].some((f) => /^sim900eo\./.test(f)) && !storage.streams.has("readings"), "outbox and CSV empty after the successful sends");
   for (const w of board.warnings) console.log("   warning: " + w);
   check(board.calls[0] === "USB.setConsole(true)" && board.warnings.length === 0, "console kept on USB before Serial1 was set up; no UART traffic in deep sleep");
 
   // ---- 2. remote-config
-  console.log(bold("\n== remote-config: fetch a CONFIG email from ops@, apply it, store it, acknowledge, delete"));
+  console.log(bold("\n== remote-config: fetch signed CONFIG emails from ops@, refuse a forgery, apply, store, acknowledge, delete"));
+  const config = "# new schedule\r\ninterval=600\r\nrecipients=ops@example.com, lab@example.com\r\n";
   backend.deliver("unit7", "From: newsletter@example.net\r\nTo: unit7@example.com\r\nSubject: Hello\r\n\r\nnot for us\r\n");
-  backend.deliver("unit7", "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n# new schedule\r\ninterval=600\r\nrecipients=ops@example.com, lab@example.com\r\n");
+  backend.deliver("unit7", "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n" + signConfig("a guess", 99, "interval=60\r\nrecipients=evil@example.net\r\n"));
+  backend.deliver("unit7", "From: Ops <ops@example.com>\r\nTo: unit7@example.com\r\nSubject: CONFIG unit7\r\n\r\n" + signConfig(SETTINGS.configKey, 1, config));
   const opsBefore = backend.mailbox("ops").length;
   board = createBoard(boardOptions);
   board.run(path.join(root, "dist", "examples", "remote-config.js"));
@@ -89,7 +96,8 @@ async function main() {
   const ack = backend.mailbox("ops").slice(opsBefore).map((m) => m.raw.toString("latin1"));
   check(ack.length === 1 && /Subject: Re: CONFIG unit7 \(applied\)/.test(ack[0]), "acknowledgement emailed to ops@");
   const left = backend.mailbox("unit7").map((m) => m.raw.toString("latin1"));
-  check(left.length === 1 && /newsletter/.test(left[0]), "the CONFIG email was deleted on the server, the newsletter left alone");
+  check(board.logs.some((l) => /^config: refused from ops@example.com: .*signature/.test(l)), "the forged CONFIG was refused, not applied");
+  check(left.length === 2 && /newsletter/.test(left[0]) && /sig: 99 /.test(left[1]), "the genuine CONFIG was deleted on the server; the forgery and the newsletter left alone");
 
   // ---- summary
   await emu.idle();
@@ -97,8 +105,8 @@ async function main() {
   const fromModem = emu.transcript.bytes("out").length;
   const airtime = (toModem + fromModem) / (BAUD / 10);
   console.log(bold("\n== summary"));
-  console.log(`   emails sent: ${sent.length} readings (${csvs.map((c) => c.length).join(" + ")} byte CSVs) + ${ack.length} acknowledgement; 1 failed and retried by the next wake`);
-  console.log(`   emails received: 1 CONFIG applied and deleted, 1 other left on the server`);
+  console.log(`   emails sent: ${sent.length} readings (${csvs.map((c) => c.length).join(" + ")} byte CSVs) + ${ack.length} acknowledgement; 1 failed, kept in the outbox and sent by the next wake`);
+  console.log(`   emails received: 1 signed CONFIG applied and deleted, 1 forged CONFIG refused, 1 other left on the server`);
   console.log(`   AT commands by the module: ${commands}; UART bytes: ${toModem} to the modem, ${fromModem} from it`);
   console.log(`   simulated time on the UART at ${BAUD} baud (${BAUD / 10} bytes/s): ${airtime.toFixed(2)} s; network latency ${LATENCY_MS} ms per step`);
   console.log(`   wall time ${((Date.now() - started) / 1000).toFixed(1)} s (board clock 4x, sleeps 0.5 s, modem boot 1.5 s)`);

@@ -39,7 +39,9 @@ export class FakeStorage {
       },
       writeJSON: (name: string, data: unknown) => { self.files.set(name, JSON.stringify(data)); return true; },
       erase: (name: string) => { self.files.delete(name); },
-      list: () => [...self.files.keys(), ...[...self.streams.keys()].map((n) => n + "\x01")],
+      // list(regex) filters names, as Espruino's does; StorageFile chunks end in "\x01"
+      list: (re?: { test(s: string): boolean }) =>
+        [...self.files.keys(), ...[...self.streams.keys()].map((n) => n + "\x01")].filter((n) => !re || re.test(n)),
       getFree: () => self.free,
       compact: () => undefined,
       open: (name: string, mode: "r" | "w" | "a") => self.open(name, mode),
@@ -199,14 +201,24 @@ export function createBoard(o: BoardOptions): Board {
     board.emit("log", line);
   };
 
-  const module = loadBundle(o.module, {
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
-    setInterval: (fn, ms) => setInterval(fn, ms),
-    clearInterval: (id) => clearInterval(id as NodeJS.Timeout),
+  const host = {
+    setTimeout: (fn: () => void, ms?: number) => setTimeout(fn, ms),
+    clearTimeout: (id: unknown) => clearTimeout(id as NodeJS.Timeout),
+    setInterval: (fn: () => void, ms?: number) => setInterval(fn, ms),
+    clearInterval: (id: unknown) => clearInterval(id as NodeJS.Timeout),
     getTime: () => now() / 1000,
-    modules: { Storage: storage.api() },
-  });
+    modules: { Storage: storage.api() } as Record<string, unknown>,
+  };
+  // Companion modules (sim900-email-sign, -outbox, -power) sit next to the module in dist/, as they
+  // would sit next to it in the board's Storage.
+  const companion = (name: string) => {
+    const file = path.join(path.dirname(o.module), name + ".js");
+    if (!/^sim900-email-[a-z]+$/.test(name) || !fs.existsSync(file)) return undefined;
+    if (!(name in host.modules)) host.modules[name] = loadBundle(file, host);
+    return host.modules[name];
+  };
+  companion("sim900-email-sign"); // fetch() require()s it when given a key
+  const module = loadBundle(o.module, host);
 
   function run(file: string) {
     const ctx = vm.createContext({});
@@ -259,6 +271,8 @@ export function createBoard(o: BoardOptions): Board {
       require: (name: string) => {
         if (name === "Storage") return ctxStorage;
         if (name === "sim900-email") return module;
+        const c = companion(name);
+        if (c) return c;
         throw new Error("Module " + name + " not found");
       },
     });

@@ -53,7 +53,11 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
   const g = ctx as any;
   g.atob = (s: string) => Buffer.from(s, "base64").toString("latin1");
   g.setTimeout = host.setTimeout;
-  g.clearTimeout = host.clearTimeout;
+  // Espruino refuses clearTimeout(undefined) (without an argument it would clear every timer).
+  g.clearTimeout = (id: unknown) => {
+    if (id === undefined) throw new Error("clearTimeout(undefined) not allowed");
+    host.clearTimeout(id);
+  };
   g.setInterval = host.setInterval;
   g.clearInterval = host.clearInterval;
   g.getTime = host.getTime;
