@@ -24,7 +24,8 @@ usage: npm run flash -- --port <port> [--example sensor|remote-config] [--baud 1
 
 What it does (needs \`npm run build && npm run build:examples\` first):
   1. writes dist/sim900-email.js to Storage as the file "sim900-email": require("sim900-email")
-     finds it there and runs it from flash, so the module's code costs almost no RAM;
+     finds it there and runs it from flash, so the module's code costs almost no RAM; the same for
+     the companion the example needs (sensor: sim900-email-outbox, remote-config: sim900-email-sign);
   2. writes dist/examples/<example>.js to Storage as ".bootcde", the code Espruino runs at every
      power-up, and starts it. Storage files you made (the sensor's CSV "readings", "sim900.json")
      are left alone.
@@ -34,7 +35,8 @@ and edit examples/settings.ts (APN, servers, account) before building.
 
 Without this tool (Espruino Web IDE, https://www.espruino.com/ide):
   1. connect to the board; in the right-hand pane's Storage menu (the disc icon) choose "Upload a
-     file", pick dist/sim900-email.js and name it  sim900-email
+     file", pick dist/sim900-email.js and name it  sim900-email ; the same for the companion the
+     example needs: dist/sim900-email-outbox.js (sensor) or dist/sim900-email-sign.js (remote-config)
   2. open dist/examples/sensor.js in the editor, set the upload destination (the arrow on the
      Send button) to "Storage" / "Flash", and Send. Or paste examples/*.ts into your own code.
 The tool never reads or stores anything else; the board's console stays on USB (USB.setConsole).
@@ -74,7 +76,10 @@ if (!o.port && !o.dryRun) fail("--port is required (or --dry-run); see --help");
 
 const moduleFile = path.join(root, "dist", "sim900-email.js");
 const exampleFile = path.join(root, "dist", "examples", o.example + ".js");
-for (const f of [moduleFile, exampleFile]) {
+// The companion module each example require()s: the sensor's outbox, remote-config's signature check.
+const companion = o.example === "sensor" ? "sim900-email-outbox" : "sim900-email-sign";
+const companionFile = path.join(root, "dist", companion + ".js");
+for (const f of [moduleFile, companionFile, exampleFile]) {
   if (!fs.existsSync(f)) fail(`${path.relative(root, f)} is missing: run npm run build && npm run build:examples`);
 }
 const cli = path.join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
@@ -90,6 +95,7 @@ const args = [
   "--config", `MODULES_CWD=${noModules}`,
   "--config", "SET_TIME_ON_WRITE=true", // the CSV's timestamps need the board's clock set
   "--storage", `sim900-email:${moduleFile}`,
+  "--storage", `${companion}:${companionFile}`,
   "--storage", ".bootcde:-",
 ];
 if (o.dryRun) {
@@ -104,10 +110,10 @@ if (o.dryRun) {
 } else {
   args.push("-p", o.port);
   if (o.baud) args.push("-b", String(o.baud));
-  console.log(`flash: ${o.port}: Storage "sim900-email" <- dist/sim900-email.js, .bootcde <- dist/examples/${o.example}.js`);
+  console.log(`flash: ${o.port}: Storage "sim900-email" <- dist/sim900-email.js, "${companion}" <- dist/${companion}.js, .bootcde <- dist/examples/${o.example}.js`);
 }
 args.push(exampleFile);
-console.log(`flash: (the espruino tool will say "Module sim900-email not found": expected, the board loads it from Storage)`);
+console.log(`flash: (the espruino tool will say "Module sim900-email not found": expected, the board loads it and ${companion} from Storage)`);
 
 const r = spawnSync(process.execPath, args, { stdio: "inherit", cwd: noModules });
 fs.rmSync(noModules, { recursive: true, force: true });
