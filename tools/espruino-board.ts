@@ -208,13 +208,20 @@ export function createBoard(o: BoardOptions): Board {
     clearInterval: (id: unknown) => clearInterval(id as NodeJS.Timeout),
     getTime: () => now() / 1000,
     modules: { Storage: storage.api() } as Record<string, unknown>,
+    // the pin functions companion modules use (sim900-email-power drives PWRKEY)
+    globals: {
+      pinMode: () => undefined,
+      digitalWrite: (pin: unknown, v: unknown) => setPin(String(pin), v ? 1 : 0),
+    },
   };
   // Companion modules (sim900-email-sign, -outbox, -power) sit next to the module in dist/, as they
   // would sit next to it in the board's Storage.
   const companion = (name: string) => {
     const file = path.join(path.dirname(o.module), name + ".js");
     if (!/^sim900-email-[a-z]+$/.test(name) || !fs.existsSync(file)) return undefined;
-    if (!(name in host.modules)) host.modules[name] = loadBundle(file, host);
+    // The power companion times PWRKEY presses: on the board's clock, like the program's own timers.
+    const clock = name === "sim900-email-power" ? { ...host, setTimeout: (fn: () => void, ms?: number) => later(fn, ms), clearTimeout: (id: unknown) => { clearTimeout(id as NodeJS.Timeout); timers.delete(id as NodeJS.Timeout); } } : host;
+    if (!(name in host.modules)) host.modules[name] = loadBundle(file, clock);
     return host.modules[name];
   };
   companion("sim900-email-sign"); // fetch() require()s it when given a key

@@ -25,7 +25,8 @@ usage: npm run flash -- --port <port> [--example sensor|remote-config] [--baud 1
 What it does (needs \`npm run build && npm run build:examples\` first):
   1. writes dist/sim900-email.js to Storage as the file "sim900-email": require("sim900-email")
      finds it there and runs it from flash, so the module's code costs almost no RAM; the same for
-     the companion the example needs (sensor: sim900-email-outbox, remote-config: sim900-email-sign);
+     the companions the example needs (sim900-email-power, and sim900-email-outbox for the sensor or
+     sim900-email-sign for remote-config);
   2. writes dist/examples/<example>.js to Storage as ".bootcde", the code Espruino runs at every
      power-up, and starts it. Storage files you made (the sensor's CSV "readings", "sim900.json")
      are left alone.
@@ -35,8 +36,9 @@ and edit examples/settings.ts (APN, servers, account) before building.
 
 Without this tool (Espruino Web IDE, https://www.espruino.com/ide):
   1. connect to the board; in the right-hand pane's Storage menu (the disc icon) choose "Upload a
-     file", pick dist/sim900-email.js and name it  sim900-email ; the same for the companion the
-     example needs: dist/sim900-email-outbox.js (sensor) or dist/sim900-email-sign.js (remote-config)
+     file", pick dist/sim900-email.js and name it  sim900-email ; the same for the companions the
+     example needs: dist/sim900-email-power.js, and dist/sim900-email-outbox.js (sensor) or
+     dist/sim900-email-sign.js (remote-config)
   2. open dist/examples/sensor.js in the editor, set the upload destination (the arrow on the
      Send button) to "Storage" / "Flash", and Send. Or paste examples/*.ts into your own code.
 The tool never reads or stores anything else; the board's console stays on USB (USB.setConsole).
@@ -76,10 +78,11 @@ if (!o.port && !o.dryRun) fail("--port is required (or --dry-run); see --help");
 
 const moduleFile = path.join(root, "dist", "sim900-email.js");
 const exampleFile = path.join(root, "dist", "examples", o.example + ".js");
-// The companion module each example require()s: the sensor's outbox, remote-config's signature check.
-const companion = o.example === "sensor" ? "sim900-email-outbox" : "sim900-email-sign";
-const companionFile = path.join(root, "dist", companion + ".js");
-for (const f of [moduleFile, companionFile, exampleFile]) {
+// The companion modules each example require()s: PWRKEY handling, and the sensor's outbox or
+// remote-config's signature check.
+const companions = ["sim900-email-power", o.example === "sensor" ? "sim900-email-outbox" : "sim900-email-sign"];
+const companionFiles = companions.map((c) => path.join(root, "dist", c + ".js"));
+for (const f of [moduleFile, ...companionFiles, exampleFile]) {
   if (!fs.existsSync(f)) fail(`${path.relative(root, f)} is missing: run npm run build && npm run build:examples`);
 }
 const cli = path.join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
@@ -95,7 +98,7 @@ const args = [
   "--config", `MODULES_CWD=${noModules}`,
   "--config", "SET_TIME_ON_WRITE=true", // the CSV's timestamps need the board's clock set
   "--storage", `sim900-email:${moduleFile}`,
-  "--storage", `${companion}:${companionFile}`,
+  ...companions.flatMap((c, i) => ["--storage", `${c}:${companionFiles[i]}`]),
   "--storage", ".bootcde:-",
 ];
 if (o.dryRun) {
@@ -110,10 +113,10 @@ if (o.dryRun) {
 } else {
   args.push("-p", o.port);
   if (o.baud) args.push("-b", String(o.baud));
-  console.log(`flash: ${o.port}: Storage "sim900-email" <- dist/sim900-email.js, "${companion}" <- dist/${companion}.js, .bootcde <- dist/examples/${o.example}.js`);
+  console.log(`flash: ${o.port}: Storage "sim900-email" <- dist/sim900-email.js, ${companions.map((c) => `"${c}" <- dist/${c}.js`).join(", ")}, .bootcde <- dist/examples/${o.example}.js`);
 }
 args.push(exampleFile);
-console.log(`flash: (the espruino tool will say "Module sim900-email not found": expected, the board loads it and ${companion} from Storage)`);
+console.log(`flash: (the espruino tool will say "Module sim900-email not found": expected, the board loads it and ${companions.join(", ")} from Storage)`);
 
 const r = spawnSync(process.execPath, args, { stdio: "inherit", cwd: noModules });
 fs.rmSync(noModules, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export interface SandboxHost {
   getTime(): number;
   modules?: Record<string, unknown>;
   storage?: unknown;
+  /** More Espruino globals the bundle may use (digitalWrite, pinMode... on a pretend board). */
+  globals?: Record<string, unknown>;
 }
 
 function realHost(): SandboxHost {
@@ -66,6 +68,7 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
     if (m === undefined) throw new Error("Module " + name + " not found");
     return m;
   };
+  if (host.globals) for (const k of Object.keys(host.globals)) g[k] = host.globals[k];
   g.exports = {};
   g.module = { exports: g.exports };
   vm.runInContext(code, ctx, { filename: file });
