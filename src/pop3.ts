@@ -114,20 +114,28 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       if (!more) return end();
       if (n || arrived) return read();
       // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
-      // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop.
+      // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
+      // drop or a reboot end the wait (channel.abort).
       m.ch.on("+POP3READ: 3,", go);
+      m.ch.wait(stop);
       timer = setTimeout(function () {
-        m.ch.off("+POP3READ: 3,", go);
-        end(emailError(C, "TIMEOUT", "no data from the POP3 server"));
+        stop("TIMEOUT", "no data from the POP3 server");
       }, serverWait(m.o));
     });
   }
 
-  // One function for the whole response (not one per read: a closure per chunk would pile up).
+  // One function each for the whole response (not one per read: a closure per chunk would pile up).
   function go() {
     m.ch.off("+POP3READ: 3,", go);
+    m.ch.wait(null);
     clearTimeout(timer);
     read();
+  }
+  function stop(type: string, message: string) {
+    m.ch.off("+POP3READ: 3,", go);
+    m.ch.wait(null);
+    clearTimeout(timer); // harmless when it is the timer itself that fired
+    end(emailError(C, type, message));
   }
 }
 

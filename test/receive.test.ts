@@ -90,6 +90,32 @@ describe(`receive @dist (${target})`, function () {
       assert.ok(rig.log.some((l) => l.startsWith("< +POP3READ: 3,")), "waited for the URC");
     });
 
+    for (const how of ["close", "bearer drop"] as const)
+      it(`${how} while waiting for '+POP3READ: 3,<n>' ends the retrieve at once with one callback`, async () => {
+        await rig.stop();
+        // the network delivers nothing for 2 s: the module is left waiting for the URC
+        rig = await startRig({ mod: FAST, emu: { pop3Delivery: { initial: 0, chunk: 3000, intervalMs: 2000 } } });
+        rig.backend.deliver("unit7", "Subject: slow\r\n\r\n" + "x".repeat(9000) + "\r\n");
+        const log = rig.log as string[] & { push(l: string): number };
+        const push = log.push.bind(log);
+        let fired = false;
+        log.push = (l: string) => {
+          if (!fired && l.startsWith("< +POP3READ: 1,0")) {
+            fired = true;
+            setImmediate(() => (how === "close" ? rig.mail.close(() => {}) : rig.emu.dropBearer()));
+          }
+          return push(l);
+        };
+        const calls: any[] = [];
+        await new Promise<void>((resolve) => rig.mail.retrieve(1, { onData() {} }, (err: any) => { calls.push(err); resolve(); }));
+        assert.ok(fired, "the module waited for the URC");
+        assert.equal(calls.length, 1);
+        assert.equal(calls[0]?.type, how === "close" ? "CLOSED" : "DEACT");
+        assert.equal(calls[0]?.command, "POP3READ");
+        await new Promise((r) => setTimeout(r, 50));
+        assert.equal(calls.length, 1, "exactly one callback");
+      });
+
     it("reports every +POP3IN code, then logs in", async () => {
       for (const code of [61, 62, 63, 64, 65, 66, 67, 68, 80, 81, 82, 83, 84]) {
         rig.emu.faults.failPop3In(code);

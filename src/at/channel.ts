@@ -39,8 +39,11 @@ export interface Channel {
   on(prefix: string, fn: (line: string) => void): void;
   off(prefix: string, fn: (line: string) => void): void;
   /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
-   *  serverOnly: a command that waits on no result line fails only when its own answer comes. */
+   *  serverOnly: a command that waits on no result line fails only when its own answer comes.
+   *  With no command in flight it ends the wait set with wait(), if any. */
   abort(type: string, message: string, serverOnly?: boolean): void;
+  /** A wait between commands (for a URC) that abort() must end too; null when it is over. */
+  wait(fn: ((type: string, message: string) => void) | null): void;
   /** Fails everything in flight and queued, and stops listening to the port. */
   close(): void;
   idle(): boolean;
@@ -79,6 +82,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   var cur: Pending | null = null;
   var listeners: { p: string; f: (line: string) => void }[] = [];
   var closed = false;
+  var waiter: ((type: string, message: string) => void) | null = null;
 
   function trace(s: string) {
     if (log) try { log(s); } catch (e) { /* a logger must not break the stream */ }
@@ -205,7 +209,9 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         if (listeners[i].p === p && listeners[i].f === f) listeners.splice(i--, 1);
     },
     abort: function (type, message, serverOnly) {
-      if (!cur) return;
+      var w = waiter;
+      waiter = null;
+      if (!cur) return void (w && w(type, message));
       var err = emailError(commandName(cur.text), type, message);
       if (serverOnly && !cur.opts.until) return void (cur.fail = err);
       reader.expect(0);
@@ -222,6 +228,9 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         try { q.done(err, { lines: [], result: "" }); } catch (e) { trace("! callback threw: " + e); }
       }
       listeners = [];
+    },
+    wait: function (fn) {
+      waiter = fn;
     },
     idle: function () {
       return !cur && !queue.length;
