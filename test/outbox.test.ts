@@ -374,6 +374,16 @@ describe(`outbox @dist (${target})`, () => {
     assert.equal(flush(box)[1].sent, 2);
   });
 
+  it("keeps every message when the unit is misconfigured (OPTIONS: no smtp server or from)", () => {
+    const mail = fakeMail([err("no smtp server in the connect options", { type: "OPTIONS" })]);
+    const box = make(mail);
+    for (let i = 1; i <= 2; i++) queue(box, reading(i));
+    const [e, stats] = flush(box);
+    assert.equal(e.type, "OPTIONS");
+    assert.deepEqual(stats.dropped, []);
+    assert.deepEqual(flash.messages(), ["sim900eo.1", "sim900eo.2"]);
+  });
+
   it("drops a message refused for good (bad recipient 68, ARGUMENT) and reports it; other errors keep it", () => {
     const bad = err("Bad recipient (68)", { code: 68 });
     const arg = err("no recipient", { type: "ARGUMENT" });
