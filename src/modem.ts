@@ -36,7 +36,7 @@ export interface Options {
   atTimeout?: number;
   /** Milliseconds for a step that waits on a mail server, default (timeout + 15) s. */
   serverTimeout?: number;
-  /** Seconds to wait for the SIM, network registration and GPRS attach, default 60. */
+  /** Seconds to wait for network registration and GPRS attach, default 60 (the SIM: at most 10). */
   registerTimeout?: number;
   /** Longest response line kept, default 256. */
   maxLine?: number;
@@ -202,8 +202,8 @@ export function createModem(port: Port, o: Options): Modem {
         })();
       },
       step("ATE0"),
-      // polled like registration: right after "RDY" the SIM may not be ready yet
-      retry(step("AT+CPIN?", has(/\+CPIN: *READY/, "SIM not ready (PIN?)")), polls, 2000),
+      // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
+      retry(step("AT+CPIN?", has(/\+CPIN: *READY/, "SIM not ready (PIN?)")), polls < 5 ? polls : 5, 2000),
       retry(step("AT+CREG?", has(/\+CREG: *\d,[15]/, "not registered on the network")), polls, 2000),
       retry(step("AT+CGATT?", has(/\+CGATT: *1/, "GPRS not attached")), polls, 2000),
       step(sapbr + '"Contype","GPRS"'),

@@ -13,10 +13,6 @@ import * as path from "node:path";
 
 const root = path.join(__dirname, "..");
 const espruino = process.env.ESPRUINO || process.argv[2];
-if (!espruino || !fs.existsSync(espruino)) {
-  console.error("usage: ESPRUINO=/path/to/espruino npx tsx tools/espruino-measure.ts  (the Linux build: git clone https://github.com/espruino/Espruino && make)");
-  process.exit(2);
-}
 
 /** Runs `script` in a fresh Espruino (its own folder, so its own emulated flash) until `until` is printed. */
 function run(dir: string, script: string, until: RegExp, ms = 120000): Promise<string> {
@@ -37,7 +33,8 @@ function run(dir: string, script: string, until: RegExp, ms = 120000): Promise<s
 const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), "espruino-measure-"));
 const MEM = "function mem(){ return process.memory().usage; }\n";
 
-async function loadFigures(file: string) {
+/** JsVars to load dist/<file> into RAM and from Storage. */
+export async function loadFigures(file: string) {
   const code = fs.readFileSync(path.join(root, "dist", file), "utf8");
   const name = file.replace(/\.js$/, "");
   const ram = await run(fresh(), MEM + `var before = mem();\nModules.addCached(${JSON.stringify(name)}, function () {${code}\n});\nvar m = require(${JSON.stringify(name)});\nprint("LOAD " + (mem() - before));\n`, /LOAD -?\d+/);
@@ -60,4 +57,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+if (process.argv[1] && path.resolve(process.argv[1]).replace(/\.ts$/, "") === __filename.replace(/\.ts$/, "")) {
+  if (!espruino || !fs.existsSync(espruino)) {
+    console.error("usage: ESPRUINO=/path/to/espruino npx tsx tools/espruino-measure.ts  (the Linux build: git clone https://github.com/espruino/Espruino && make)");
+    process.exit(2);
+  }
+  main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+}
