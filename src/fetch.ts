@@ -10,6 +10,7 @@ import { createLineSplitter } from "./mail/line-splitter";
 import { createHeaderParser, parseAddress } from "./mail/headers";
 import { decodeWords } from "./mail/encoded-word";
 import { base64Decode, qpDecode } from "./mail/transfer-decode";
+import { find } from "./find";
 
 export interface Filter {
   /** Substring of the From header (name or address), case-insensitive. */
@@ -79,7 +80,7 @@ export function seenStore(file: string, max: number, storage?: any): SeenStore {
 }
 
 function has(value: string, part?: string): boolean {
-  return !part || value.toLowerCase().indexOf(part.toLowerCase()) >= 0;
+  return !part || find(value.toLowerCase(), part.toLowerCase()) >= 0;
 }
 
 /** Reads message n's headers and (when lines is undefined) its body, at most `cap` bytes of it. */

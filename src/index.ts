@@ -32,7 +32,7 @@ function resets(err: EmailError): boolean {
 
 export function connect(port: Port, options: Options, callback?: (err?: EmailError | null) => void): Email {
   var o: Options = {};
-  for (var k in options) (o as any)[k] = (options as any)[k];
+  if (options) for (var k in options) (o as any)[k] = (options as any)[k]; // Espruino: for-in over null throws
   if (o.ssl === undefined) o.ssl = !!((o.smtp && o.smtp.port === 465) || (o.pop3 && o.pop3.port === 995));
   var m: Modem = createModem(port, o);
 

@@ -1,7 +1,7 @@
 // The modem: sync and echo off, the GPRS bearer (manual 3.1), the email parameters (2.1, 2.2, 2.23),
 // the operation queue (one public call at a time, in order) and recovery: a bearer drop or a reboot
 // forgets what the modem knew, and the next operation prepares it again.
-import { createChannel, Channel, CommandOptions, CommandResult } from "./at/channel";
+import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { emailError, EmailError } from "./errors";
 import { series, once, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
@@ -96,13 +96,13 @@ export function createModem(port: Port, o: Options): Modem {
     count: 0,
     at: function (text, opts, done) {
       var c: CommandOptions = { timeout: local };
-      for (var k in opts) (c as any)[k] = (opts as any)[k];
+      if (opts) for (var k in opts) (c as any)[k] = (opts as any)[k]; // Espruino: for-in over null throws
       m.count++;
       m.ch.command(text, c, done);
     },
     server: function (text, until, opts, done) {
       var c: Partial<CommandOptions> = { timeout: serverWait(o), until: until };
-      for (var k in opts) (c as any)[k] = (opts as any)[k];
+      if (opts) for (var k in opts) (c as any)[k] = (opts as any)[k]; // Espruino: for-in over null throws
       m.at(text, c, done);
     },
     ensure: function (next) {
@@ -160,7 +160,7 @@ export function createModem(port: Port, o: Options): Modem {
     return function (next) {
       m.at(text, logAs ? { logAs: logAs } : null, function (err, res) {
         var bad = !err && check && check(res);
-        next(err || (bad ? emailError(text.replace(/^AT\+?|[=?].*$/g, ""), "ERROR", bad) : null));
+        next(err || (bad ? emailError(commandName(text), "ERROR", bad) : null));
       });
     };
   }

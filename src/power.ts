@@ -8,6 +8,7 @@
 // - AT+CPOWD=1 or the key: "NORMAL POWER DOWN" ~1.7 s+ later (logout). Restart: wait at least 800 ms
 //   after STATUS goes low (SIM900D HD V2.02 4.2.3). Voltage URCs: SIM900D HD V1.04 3.4.2.3.
 import { emailError, EmailError } from "./errors";
+import { find } from "./find";
 
 export interface PowerOptions {
   /** The board pin wired to PWRKEY (directly, or through the shield's transistor). */
@@ -108,7 +109,7 @@ export function create(port: Port, o: PowerOptions): Power {
     var name = "";
     for (var k = 0; k < URC.length; k++) if (text.indexOf(URC[k][0]) == 0) { name = URC[k][1]; break; }
     if (name) {
-      if (text.indexOf("POWER DOWN") > 0) { downAt = getTime(); ownUntil = 0; clearBoot(); }
+      if (find(text, "POWER DOWN") > 0) { downAt = getTime(); ownUntil = 0; clearBoot(); }
       emit(name, text);
       if (name == "rdy" || name == "ready") {
         if (getTime() < ownUntil) { if (name == "ready") ownUntil = 0; } // our own on()'s boot
@@ -212,7 +213,7 @@ export function create(port: Port, o: PowerOptions): Power {
     },
     off: function (done) {
       if (!begin(done)) return;
-      function down(l: string) { return l.indexOf("POWER DOWN") >= 0; }
+      function down(l: string) { return find(l, "POWER DOWN") >= 0; }
       probe(function (up) {
         if (!up) return finish(null, { already: true }); // pressing now would switch it ON
         wait(offMs, function (l) { return down(l) || l == "ERROR"; }, function (l) {

@@ -118,7 +118,7 @@ export function plan(cache: { [key: string]: string }, want: Setting[]): Setting
   // Unknown recipients (first email, or after a failure): clear all three lists (manual 2.6).
   if (!cache.R) for (i = 0; i < 3; i++) out.push({ key: "R", cmd: "AT+SMTPRCPT=" + i });
   else
-    for (var k in cache) {
+    for (var k in cache) { // cache: always an object (Espruino throws on for-in over null)
       var r = /^R(\d)\.(\d+)$/.exec(k);
       if (r && !keep[k]) out.push({ key: "-" + k, cmd: "AT+SMTPRCPT=" + r[1] + "," + r[2] });
     }

@@ -5,3 +5,4 @@ export { createReader } from "./at/reader";
 export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";
 export { seenStore } from "./fetch";
+export { find } from "./find";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import type { Emulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
-import { loadBundle } from "../test/helpers/sandbox";
+import { loadBundle, ESPRUINO_INDEXOF } from "../test/helpers/sandbox";
 
 const NOT_ES5 = [
   "Promise", "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef",
@@ -239,6 +239,7 @@ export function createBoard(o: BoardOptions): Board {
         "Pin.prototype.toString = function () { return this.name; };",
       ctx,
     );
+    vm.runInContext(ESPRUINO_INDEXOF, ctx);
     const g = ctx as any;
     const ctxStorage = storage.api(g.JSON);
     const pinName = (p: unknown) => String(p);

@@ -64,11 +64,12 @@ interface Pending {
 // Lines that are never an answer to the command in flight unless it claims them (manual 2.10,
 // 2.11, 2.19, 3.1 and the modem's power and call URCs).
 var URC = /^(RING|\+CMTI|\+SAPBR \d|\+SMTPFT|\+SMTPSEND|\+POP3READ: 3,|\+POP3OUT|RDY|Call Ready|NORMAL POWER DOWN|UNDER-VOLTAGE)/;
-var FINAL = /^(OK|ERROR|\+CM[ES] ERROR: *(\d+))$/;
+// No "?" quantifier and no "$" after an alternation: Espruino's regex engine gets both wrong.
+var CMx = /^\+CM[ES] ERROR: *(\d+)$/;
 
 /** "AT+SMTPSRV=\"x\",25" → "SMTPSRV" */
 export function commandName(text: string): string {
-  var m = /^AT\+?([A-Z0-9]*)/i.exec(text);
+  var m = /^AT\+([A-Z0-9]*)/i.exec(text) || /^AT([A-Z0-9]*)/i.exec(text);
   return m && m[1] ? m[1].toUpperCase() : text;
 }
 
@@ -140,14 +141,14 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         if (c.ok) finish(null);
         return;
       }
-      var f = FINAL.exec(line);
+      var f = line === "OK" || line === "ERROR" ? [line] : CMx.exec(line);
       if (f) {
         var name = commandName(c.text);
         if (c.fail) finish(c.fail);
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
-        } else finish(f[2] ? emailError(name, +f[2]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
+        } else finish(f[1] ? emailError(name, +f[1]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
         return;
       }
       if (c.opts.onLine && c.opts.onLine(line)) return;

@@ -1,6 +1,7 @@
 // POP3 multi-line response reader (RFC 1939 3): drops the status line, undoes dot-stuffing and stops
 // at the terminating "." line. Slices may be split anywhere; work is per slice with indexOf/split,
 // never per byte. Between slices it holds at most 4 bytes: a tail of "\r\n.\r" not yet decidable.
+import { find } from "../find";
 
 export interface DotStream {
   /** Feed the next raw slice. Ignored once the end has been seen. */
@@ -34,7 +35,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     var s = carry ? carry + slice : slice;
     carry = "";
     if (!state) {
-      var i = s.indexOf("\r\n");
+      var i = find(s, "\r\n");
       if (i < 0) {
         // still in the status line: drop it, keeping only a final "\r"
         if (s.charAt(s.length - 1) === "\r") carry = "\r";
@@ -45,7 +46,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       state = 1;
       skip = 2;
     }
-    var e = s.indexOf("\r\n.\r\n");
+    var e = find(s, "\r\n.\r\n");
     if (e >= 0) {
       state = 2;
       emit(s.substring(0, e + 2));

@@ -1,5 +1,6 @@
 // RFC 2047 encoded words in a header value. Header values are short, so string work per word is fine.
 import { base64Decode, qpDecode } from "./transfer-decode";
+import { find } from "../find";
 
 /**
  * Replaces each =?charset?B?text?= / =?charset?Q?text?= (B/Q in either case) by its decoded bytes.
@@ -9,10 +10,10 @@ import { base64Decode, qpDecode } from "./transfer-decode";
  */
 export function decodeWords(v: string): string {
   var out = "", p = 0, prev = false, i;
-  while ((i = v.indexOf("=?", p)) >= 0) {
+  while ((i = find(v, "=?", p)) >= 0) {
     var q = v.indexOf("?", i + 2);
     var enc = v.charAt(q + 1).toUpperCase();
-    var e = v.indexOf("?=", q + 3);
+    var e = find(v, "?=", q + 3);
     if (q < 0 || e < 0 || v.charAt(q + 2) !== "?" || (enc !== "B" && enc !== "Q")) {
       out += v.substring(p, i + 2);
       p = i + 2;

@@ -13,9 +13,10 @@ export function base64Decode(s: string): string {
   return out;
 }
 
-/** quoted-printable: "=XX" → byte, "=" at a line end → nothing (soft break); any other "=" is kept. */
+/** quoted-printable: "=" at a line end → nothing (soft break), "=XX" → byte; any other "=" is kept.
+ *  (No "?" or "{2}" in the regex: Espruino's regex engine does not handle them.) */
 export function qpDecode(s: string): string {
-  return s.replace(/=(\r?\n|[0-9A-Fa-f]{2})/g, function (m, x) {
-    return x.length > 1 && x !== "\r\n" ? String.fromCharCode(parseInt(x, 16)) : "";
+  return s.split("=\r\n").join("").split("=\n").join("").replace(/=([0-9A-Fa-f][0-9A-Fa-f])/g, function (m, x) {
+    return String.fromCharCode(parseInt(x, 16));
   });
 }

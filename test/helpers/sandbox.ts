@@ -32,6 +32,20 @@ function realHost(): SandboxHost {
   };
 }
 
+/**
+ * Espruino's own String.indexOf, bug included (2v29, non-SAVE_ON_FLASH builds such as the Pico's):
+ * it scans to the end of the string, so a needle that only begins there is reported too
+ * ("...x\r".indexOf("\r\n") is the index of that "\r"). Code that runs on a board must cope.
+ */
+export const ESPRUINO_INDEXOF =
+  "(function () { var real = String.prototype.indexOf;" +
+  " String.prototype.indexOf = function (needle, from) {" +
+  "  var s = String(this), n = String(needle), i = real.call(s, n, from);" +
+  "  if (i >= 0 || n.length > s.length) return i;" +
+  "  var k = Math.max(from > 0 ? Math.min(from, s.length - n.length + 1) : 0, s.length - n.length + 1);" +
+  "  for (; k < s.length; k++) if (real.call(n, s.substring(k)) === 0) return k;" +
+  "  return -1; }; })();";
+
 /** Evaluates `file` as Espruino's require() would and returns its exports. */
 export function loadBundle(file: string, host: SandboxHost = realHost()): any {
   const code = fs.readFileSync(file, "utf8");
@@ -45,6 +59,7 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
       "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;",
     ctx,
   );
+  vm.runInContext(ESPRUINO_INDEXOF, ctx);
   // Espruino's native byte helpers and atob, as the board has them.
   vm.runInContext(
     "var E = { toUint8Array: function (s) { var u = new Uint8Array(s.length);" +
