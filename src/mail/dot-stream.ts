@@ -24,8 +24,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
   var skip = 0;     // bytes still to drop from the output: the status line's own CRLF
   var count = 0;
 
-  function emit(s: string) {
-    s = s.split("\r\n..").join("\r\n.");
+  function deliver(s: string) {
     if (skip) { s = s.substring(skip); skip = 0; }
     if (s) { count += s.length; onData(s); }
   }
@@ -46,18 +45,25 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       state = 1;
       skip = 2;
     }
-    var e = find(s, "\r\n.\r\n");
-    if (e >= 0) {
-      state = 2;
-      emit(s.substring(0, e + 2));
-      onEnd();
-      return;
+    var n = s.length, k, plain = s.indexOf("\n.") < 0;
+    if (plain) {
+      // Most slices: no line starts with a dot, so no terminator and nothing to unstuff. Only a
+      // final "\r" or "\r\n" is held. (Measured on Espruino: this path is what keeps up.)
+      k = s.charAt(n - 1) === "\r" ? 1 : s.charAt(n - 1) === "\n" && s.charAt(n - 2) === "\r" ? 2 : 0;
+    } else {
+      var e = find(s, "\r\n.\r\n");
+      if (e >= 0) {
+        state = 2;
+        deliver(s.substring(0, e + 2).split("\r\n..").join("\r\n."));
+        onEnd();
+        return;
+      }
+      k = 4;
+      while (k && s.substring(n - k) !== END.substring(0, k)) k--;
     }
-    var n = s.length, k = 4;
-    while (k && s.substring(n - k) !== END.substring(0, k)) k--;
     carry = s.substring(n - k);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (k < n) emit(s.substring(0, n - k));
+    if (k < n) deliver(plain ? s.substring(0, n - k) : s.substring(0, n - k).split("\r\n..").join("\r\n."));
   }
 
   return { push: push, bytes: function () { return count; } };
