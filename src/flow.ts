@@ -22,3 +22,10 @@ export function once(cb: Callback | undefined, onThrow?: (e: any) => void): Call
     if (cb) try { cb(err, a, b); } catch (e) { if (onThrow) onThrow(e); }
   };
 }
+
+/** Copies the own and inherited enumerable properties of `from` onto `to`; `from` may be null
+ *  (Espruino throws on for-in over null or undefined). */
+export function assign<T>(to: T, from: any): T {
+  if (from) for (var k in from) (to as any)[k] = from[k];
+  return to;
+}

@@ -3,7 +3,7 @@
 import { createModem, Modem, Options } from "./modem";
 import { send, settings, Message } from "./smtp";
 import { EmailError } from "./errors";
-import { series, Callback } from "./flow";
+import { series, assign, Callback } from "./flow";
 import { login, logout, list, retrieve, simple, Listing, RetrieveOptions } from "./pop3";
 import { fetch, Filter, FetchedMessage } from "./fetch";
 
@@ -31,8 +31,7 @@ function resets(err: EmailError): boolean {
 }
 
 export function connect(port: Port, options: Options, callback?: (err?: EmailError | null) => void): Email {
-  var o: Options = {};
-  if (options) for (var k in options) (o as any)[k] = (options as any)[k]; // Espruino: for-in over null throws
+  var o: Options = assign({}, options);
   if (o.ssl === undefined) o.ssl = !!((o.smtp && o.smtp.port === 465) || (o.pop3 && o.pop3.port === 995));
   var m: Modem = createModem(port, o);
 

@@ -3,7 +3,7 @@
 // forgets what the modem knew, and the next operation prepares it again.
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { emailError, EmailError } from "./errors";
-import { series, once, Step, Callback } from "./flow";
+import { series, once, assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
 
 export interface Server {
@@ -95,15 +95,11 @@ export function createModem(port: Port, o: Options): Modem {
     cache: {},
     count: 0,
     at: function (text, opts, done) {
-      var c: CommandOptions = { timeout: local };
-      if (opts) for (var k in opts) (c as any)[k] = (opts as any)[k]; // Espruino: for-in over null throws
       m.count++;
-      m.ch.command(text, c, done);
+      m.ch.command(text, assign({ timeout: local } as CommandOptions, opts), done);
     },
     server: function (text, until, opts, done) {
-      var c: Partial<CommandOptions> = { timeout: serverWait(o), until: until };
-      if (opts) for (var k in opts) (c as any)[k] = (opts as any)[k]; // Espruino: for-in over null throws
-      m.at(text, c, done);
+      m.at(text, assign({ timeout: serverWait(o), until: until }, opts), done);
     },
     ensure: function (next) {
       if (m.ready) next();

@@ -5,6 +5,7 @@
 import { EmailError, emailError } from "./errors";
 import { Message } from "./smtp";
 import { utf8Bytes } from "./mail/hex";
+import { assign } from "./flow";
 
 export interface OutboxOptions {
   /** This unit's name, the part before "#" in every message id (default "unit"). */
@@ -86,7 +87,7 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         var a = message.attachment, m: any = {}, tail = " [" + id + "]", sub = message.subject || "", body = message.body || "";
         if (a && typeof a.data !== "string")
           throw emailError(C, "ARGUMENT", a.read ? "an attachment read() cannot be stored" : "attachment data must be a string");
-        for (var k in message) m[k] = (message as any)[k]; // inside try: Espruino throws on for-in over null
+        assign(m, message);
         // The modem takes 100 chars of subject, and in hex mode (manual 2.12: charset or non-ASCII)
         // 2 of them per UTF-8 byte: cut the user's part so the id always fits.
         var hex = !!message.charset || /[^ !#-~]/.test(sub + tail) || /[^\t\n\r -~]/.test(body);
