@@ -4,19 +4,11 @@
 // where it was uploaded to Storage.
 import * as path from "node:path";
 import * as src from "../src/testing";
-import { loadBundle } from "./helpers/sandbox";
+import { loadBundle, realHost } from "./helpers/sandbox";
 
 const DIST = path.join(__dirname, "..", "dist");
-const host = () => ({
-  setTimeout: (fn: () => void, ms?: number) => setTimeout(fn, ms),
-  clearTimeout: (id: unknown) => clearTimeout(id as NodeJS.Timeout),
-  setInterval: (fn: () => void, ms?: number) => setInterval(fn, ms),
-  clearInterval: (id: unknown) => clearInterval(id as NodeJS.Timeout),
-  getTime: () => performance.now() / 1000,
-});
-
 export const target: string = process.env.TARGET === "dist" ? "dist" : "src";
 export const lib: typeof src =
   target === "dist"
-    ? loadBundle(path.join(DIST, "sim900-email.test.js"), { ...host(), modules: { "sim900-email-sign": loadBundle(path.join(DIST, "sim900-email-sign.js"), host()) } })
+    ? loadBundle(path.join(DIST, "sim900-email.test.js"), { ...realHost(), modules: { "sim900-email-sign": loadBundle(path.join(DIST, "sim900-email-sign.js")) } })
     : src;

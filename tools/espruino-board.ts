@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import type { Emulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
-import { loadBundle, ESPRUINO_INDEXOF } from "../test/helpers/sandbox";
+import { loadBundle, realHost, ESPRUINO_INDEXOF } from "../test/helpers/sandbox";
 
 const NOT_ES5 = [
   "Promise", "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef",
@@ -201,11 +201,13 @@ export function createBoard(o: BoardOptions): Board {
     board.emit("log", line);
   };
 
+  // Timers on the board's clock: the program's own, and the power companion's (PWRKEY presses).
+  const boardTimers = {
+    setTimeout: (fn: () => void, ms?: number) => later(fn, ms),
+    clearTimeout: (id: unknown) => { clearTimeout(id as NodeJS.Timeout); timers.delete(id as NodeJS.Timeout); },
+  };
   const host = {
-    setTimeout: (fn: () => void, ms?: number) => setTimeout(fn, ms),
-    clearTimeout: (id: unknown) => clearTimeout(id as NodeJS.Timeout),
-    setInterval: (fn: () => void, ms?: number) => setInterval(fn, ms),
-    clearInterval: (id: unknown) => clearInterval(id as NodeJS.Timeout),
+    ...realHost(),
     getTime: () => now() / 1000,
     modules: { Storage: storage.api() } as Record<string, unknown>,
     // the pin functions companion modules use (sim900-email-power drives PWRKEY)
@@ -219,8 +221,7 @@ export function createBoard(o: BoardOptions): Board {
   const companion = (name: string) => {
     const file = path.join(path.dirname(o.module), name + ".js");
     if (!/^sim900-email-[a-z]+$/.test(name) || !fs.existsSync(file)) return undefined;
-    // The power companion times PWRKEY presses: on the board's clock, like the program's own timers.
-    const clock = name === "sim900-email-power" ? { ...host, setTimeout: (fn: () => void, ms?: number) => later(fn, ms), clearTimeout: (id: unknown) => { clearTimeout(id as NodeJS.Timeout); timers.delete(id as NodeJS.Timeout); } } : host;
+    const clock = name === "sim900-email-power" ? { ...host, ...boardTimers } : host;
     if (!(name in host.modules)) host.modules[name] = loadBundle(file, clock);
     return host.modules[name];
   };
@@ -244,8 +245,7 @@ export function createBoard(o: BoardOptions): Board {
     const ctxStorage = storage.api(g.JSON);
     const pinName = (p: unknown) => String(p);
     Object.assign(g, {
-      setTimeout: (fn: () => void, ms?: number) => later(fn, ms),
-      clearTimeout: (id: NodeJS.Timeout) => { clearTimeout(id); timers.delete(id); },
+      ...boardTimers,
       setInterval: (fn: () => void, ms = 0) => {
         const tick = () => { handle.t = later(() => { tick(); fn(); }, ms); };
         const handle: { t?: NodeJS.Timeout } = {};

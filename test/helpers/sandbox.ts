@@ -22,7 +22,8 @@ export interface SandboxHost {
   globals?: Record<string, unknown>;
 }
 
-function realHost(): SandboxHost {
+/** Node's own timers and a getTime() in seconds. */
+export function realHost(): SandboxHost {
   return {
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
