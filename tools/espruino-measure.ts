@@ -16,7 +16,7 @@ const root = path.join(__dirname, "..");
 const espruino = process.env.ESPRUINO || process.argv[2];
 
 /** Runs `script` in a fresh Espruino (its own folder, so its own emulated flash) until `until` is printed. */
-function run(dir: string, script: string, until: RegExp, ms = 120000): Promise<string> {
+export function run(dir: string, script: string, until: RegExp, ms = 120000): Promise<string> {
   fs.writeFileSync(path.join(dir, "run.js"), script);
   return new Promise((resolve, reject) => {
     const p: ChildProcess = spawn(espruino!, ["run.js"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
@@ -31,7 +31,8 @@ function run(dir: string, script: string, until: RegExp, ms = 120000): Promise<s
   });
 }
 
-const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), "espruino-measure-"));
+/** A new folder: a fresh Espruino there has empty emulated flash. */
+export const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), "espruino-measure-"));
 const MEM = "function mem(){ return process.memory().usage; }\n";
 
 /** JsVars to load dist/<file> into RAM and from Storage. */

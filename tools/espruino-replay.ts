@@ -8,12 +8,11 @@
 //   ESPRUINO=/path/to/espruino npx tsx tools/espruino-replay.ts
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
-import * as os from "node:os";
 import { loadBundle } from "../test/helpers/sandbox";
 import { createEmulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
 import { createBackend } from "./sim900-emulator/mail";
+import { run, fresh } from "./espruino-measure";
 
 const root = path.join(__dirname, "..");
 const espruino = process.env.ESPRUINO || process.argv[2];
@@ -108,10 +107,9 @@ async function host(): Promise<{ results: unknown; steps: [string, string[]][] }
   return { results, steps };
 }
 
-function onEspruino(steps: [string, string[]][]): Promise<{ results?: unknown; mismatch?: string; out: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "espruino-replay-"));
+async function onEspruino(steps: [string, string[]][]): Promise<{ results?: unknown; mismatch?: string; out: string }> {
   const code = fs.readFileSync(path.join(root, "dist", "sim900-email.js"), "utf8");
-  fs.writeFileSync(path.join(dir, "run.js"), `Modules.addCached("sim900-email", function () {${code}\n});
+  const script = `Modules.addCached("sim900-email", function () {${code}\n});
 var steps = ${JSON.stringify(steps)};
 var si = 0, mismatch = null;
 var port = { on: function (e, f) { port.f = f; }, removeListener: function () { port.f = null; },
@@ -124,20 +122,10 @@ var port = { on: function (e, f) { port.f = f; }, removeListener: function () { 
   } };
 ${SCENARIO}
 scenario(require("sim900-email"), port, function (R) { print("RESULT " + JSON.stringify({ results: R, mismatch: mismatch })); });
-`);
-  return new Promise((resolve) => {
-    const p = spawn(espruino!, ["run.js"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => p.kill(), 120000);
-    const take = (d: Buffer) => {
-      out += d.toString("latin1");
-      const m = /RESULT (\{.*\})/.exec(out);
-      if (m) { clearTimeout(timer); p.kill(); resolve({ ...JSON.parse(m[1]), out }); }
-    };
-    p.stdout.on("data", take);
-    p.stderr.on("data", take);
-    p.on("exit", () => { clearTimeout(timer); resolve({ out }); });
-  });
+`;
+  const out = await run(fresh(), script, /RESULT \{.*\}/);
+  const m = /RESULT (\{.*\})/.exec(out);
+  return m ? { ...JSON.parse(m[1]), out } : { out };
 }
 
 async function main() {
