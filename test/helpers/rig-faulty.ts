@@ -5,10 +5,8 @@
 // modem's answer (garbage, an over-long line, a URC the emulator cannot produce at that point).
 import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
 import { EmailBackend } from "../../tools/sim900-emulator/mail";
+import { createPort } from "../../tools/sim900-emulator/transports";
 import { createRig, Rig } from "./rig";
-
-/** Espruino hands serial input over in 'data' events of at most this many characters. */
-const EVENT_MAX = 64;
 
 export interface FaultyPort {
   write(data: string): void;
@@ -31,27 +29,9 @@ export interface FaultyPort {
 }
 
 export function createFaultyPort(emu: Emulator): FaultyPort {
-  let listeners: Array<(data: string) => void> = [];
-  const queue: string[] = [];
-  let scheduled = false;
+  const inner = createPort(emu); // delivery in 64-character events, and inject()
   let trap: { re: RegExp; action: (line: string) => void } | null = null;
   let closed = false;
-  const deliver = () => {
-    scheduled = false;
-    while (queue.length) {
-      const s = queue.shift()!;
-      for (const fn of listeners.slice()) fn(s);
-    }
-  };
-  const enqueue = (s: string) => {
-    for (let i = 0; i < s.length; i += EVENT_MAX) queue.push(s.slice(i, i + EVENT_MAX));
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(deliver);
-    }
-  };
-  const onData = (chunk: Buffer) => enqueue(chunk.toString("latin1"));
-  emu.on("data", onData);
   const port: FaultyPort = {
     writes: [],
     modes: [],
@@ -64,20 +44,20 @@ export function createFaultyPort(emu: Emulator): FaultyPort {
         trap = null;
         t.action(data);
       }
-      emu.input(Buffer.from(data, "latin1"));
+      inner.write(data);
     },
-    on: (_event, fn) => void listeners.push(fn),
-    removeListener: (_event, fn) => void (listeners = listeners.filter((l) => l !== fn)),
-    removeAllListeners: () => void (listeners = []),
-    listenerCount: () => listeners.length,
-    inject: (data) => enqueue(data),
+    on: (event, fn) => inner.on(event, fn),
+    removeListener: (event, fn) => inner.removeListener(event, fn),
+    removeAllListeners: () => inner.removeAllListeners(),
+    listenerCount: () => inner.listenerCount(),
+    inject: (data) => inner.inject(data),
     arm(re, action) {
       trap = { re, action };
     },
     armed: () => trap !== null,
     close() {
       closed = true;
-      emu.removeListener("data", onData);
+      inner.close();
     },
   };
   return port;

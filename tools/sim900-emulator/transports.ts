@@ -14,11 +14,18 @@ export interface HostPort {
 /** Espruino hands serial input over in 'data' events of at most this many characters. */
 export const PORT_EVENT_MAX = 64;
 
+export interface EmulatorPort extends HostPort {
+  /** Bytes the listeners receive next, as if the modem had sent them (noise, a URC out of turn). */
+  inject(data: string): void;
+  listenerCount(): number;
+  close(): void;
+}
+
 /**
  * Wires a port to the emulator. Output reaches 'data' listeners asynchronously (as on a board,
  * never inside write()) and in pieces of at most 64 characters, in order.
  */
-export function createPort(emulator: Emulator, maxEvent = PORT_EVENT_MAX): HostPort & { close(): void } {
+export function createPort(emulator: Emulator, maxEvent = PORT_EVENT_MAX): EmulatorPort {
   let listeners: Array<(data: string) => void> = [];
   const queue: string[] = [];
   let scheduled = false;
@@ -29,24 +36,24 @@ export function createPort(emulator: Emulator, maxEvent = PORT_EVENT_MAX): HostP
       for (const fn of listeners.slice()) fn(s);
     }
   };
-  const onData = (chunk: Buffer) => {
-    const s = chunk.toString("latin1");
+  const enqueue = (s: string) => {
     for (let i = 0; i < s.length; i += maxEvent) queue.push(s.slice(i, i + maxEvent));
     if (!scheduled) {
       scheduled = true;
       setImmediate(deliver);
     }
   };
+  const onData = (chunk: Buffer) => enqueue(chunk.toString("latin1"));
   emulator.on("data", onData);
   return {
     write: (data) => emulator.input(Buffer.from(data, "latin1")),
     on: (_event, fn) => void listeners.push(fn),
     removeListener: (_event, fn) => void (listeners = listeners.filter((l) => l !== fn)),
     removeAllListeners: () => void (listeners = []),
-    close: () => {
-      emulator.removeListener("data", onData);
-      listeners = [];
-    },
+    inject: enqueue,
+    listenerCount: () => listeners.length,
+    // Detaches from the emulator; listeners stay, so a test can see what the module left attached.
+    close: () => void emulator.removeListener("data", onData),
   };
 }
 
