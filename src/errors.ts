@@ -42,13 +42,23 @@ export function describe(command: string, code: number): string {
   return text ? text.replace("%", smtp ? "SMTP" : "POP3") : command + " failed";
 }
 
-/** `what` is the modem's numeric code, or one of EmailError's types when it gave none. */
-export function emailError(command: string, what: number | string, message?: string): EmailError {
-  var numeric = typeof what === "number";
-  var text = message || (numeric ? describe(command, what as number) : command + " failed");
-  var e = new Error(numeric ? text + " (" + what + ")" : text) as EmailError;
-  if (numeric) e.code = what as number;
-  else e.type = what as string;
+function make(command: string, message: string): EmailError {
+  var e = new Error(message) as EmailError;
   e.command = command;
+  return e;
+}
+
+/** An error the modem gave no code for; `type` is one of EmailError's types. Without the manual's
+ *  tables, so the companion modules that only make these do not carry them. */
+export function emailError(command: string, type: string, message?: string): EmailError {
+  var e = make(command, message || command + " failed");
+  e.type = type;
+  return e;
+}
+
+/** An error with the modem's result code and the manual's text for it: "SMTP authentication failed (67)". */
+export function codeError(command: string, code: number): EmailError {
+  var e = make(command, describe(command, code) + " (" + code + ")");
+  e.code = code;
   return e;
 }

@@ -3,7 +3,7 @@
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
 import { Modem, serverWait } from "./modem";
 import { quote, int, LIMITS } from "./params";
-import { emailError, EmailError } from "./errors";
+import { emailError, codeError, EmailError } from "./errors";
 import { Callback } from "./flow";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
@@ -48,7 +48,7 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
     m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
       var c = err ? 0 : code(res.result);
       if (c === 1) m.pop3 = true;
-      done(err || (c === 1 ? null : emailError("POP3IN", c)));
+      done(err || (c === 1 ? null : codeError("POP3IN", c)));
     });
   }
 }
@@ -64,7 +64,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
     var r = res.result;
     if (r.indexOf("+POP3OUT:") === 0) {
       m.pop3 = false;
-      return done(emailError(name, code(r)));
+      return done(codeError(name, code(r)));
     }
     var f = r.substring(r.indexOf(":") + 1).replace(/^ +/, "").split(",");
     if (f[0] !== "1") return done(emailError(name, "SERVER", name + ": the server answered -ERR"));
@@ -109,7 +109,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     }, function (err, res) {
       if (err || res.result) {
         if (res.result) m.pop3 = false;
-        return end(err || emailError(C, code(res.result)));
+        return end(err || codeError(C, code(res.result)));
       }
       if (!more) return end();
       if (n || arrived) return read();
@@ -192,6 +192,6 @@ export function logout(m: Modem, done: (err?: EmailError | null) => void) {
   m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
     if (!err) m.pop3 = false; // without a +POP3OUT answer the modem may still be logged in
     var c = err ? 0 : code(res.result);
-    done(err || (c === 1 ? null : emailError("POP3OUT", c)));
+    done(err || (c === 1 ? null : codeError("POP3OUT", c)));
   });
 }

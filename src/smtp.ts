@@ -3,7 +3,7 @@
 // attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
 import { Modem } from "./modem";
 import { quote, int, LIMITS } from "./params";
-import { emailError, EmailError } from "./errors";
+import { emailError, codeError, EmailError } from "./errors";
 import { series, Step, Callback } from "./flow";
 
 declare var E: any;
@@ -180,7 +180,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   function finished(err: EmailError | null, line: string) {
     if (err) return done(err);
     var x = /^\+SMTPSEND: *(\d+)/.exec(line);
-    if (x) return done(+x[1] === 1 ? null : emailError(C, +x[1]), { commands: m.count - first, size: sent });
+    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1]), { commands: m.count - first, size: sent });
     var ft = /^\+SMTPFT: *1,(\d+)/.exec(line);
     if (ft) return transfer(+ft[1]);
     done(emailError(C, "ERROR", "unexpected answer " + line));

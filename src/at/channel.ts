@@ -3,7 +3,7 @@
 // ERROR, +CME ERROR or +CMS ERROR, or its own timeout, and always in exactly one callback.
 // Lines that are not the in-flight command's go to URC listeners by prefix. It knows nothing of email.
 import { createReader } from "./reader";
-import { emailError, EmailError } from "../errors";
+import { emailError, codeError, EmailError } from "../errors";
 
 export interface CommandOptions {
   /** Milliseconds for the whole exchange, result line included. */
@@ -148,7 +148,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
-        } else finish(f[1] ? emailError(name, +f[1]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
+        } else finish(f[1] ? codeError(name, +f[1]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
         return;
       }
       if (c.opts.onLine && c.opts.onLine(line)) return;
