@@ -11,6 +11,7 @@ import { createHeaderParser, parseAddress } from "./mail/headers";
 import { decodeWords } from "./mail/encoded-word";
 import { base64Decode, qpDecode } from "./mail/transfer-decode";
 import { find } from "./find";
+import { storageOr } from "./storage";
 
 export interface Filter {
   /** Substring of the From header (name or address), case-insensitive. */
@@ -58,8 +59,7 @@ export interface SeenStore {
 
 /** Handled UIDs in a Storage file when the board has one, else in RAM; at most `max` of them. */
 export function seenStore(file: string, max: number, storage?: any): SeenStore {
-  var S: any = storage;
-  if (!S) try { S = require("Storage"); } catch (e) { /* no Storage: RAM only */ }
+  var S = storageOr(storage); // none: RAM only
   var uids: string[] = (S && S.readJSON(file, true)) || [];
   function save() {
     if (S) try { S.writeJSON(file, uids); } catch (e) { /* flash full: keep going in RAM */ }

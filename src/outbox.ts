@@ -6,6 +6,7 @@ import { EmailError, emailError } from "./errors";
 import { Message } from "./smtp";
 import { utf8Bytes } from "./mail/hex";
 import { assign } from "./flow";
+import { storageOr } from "./storage";
 
 export interface OutboxOptions {
   /** This unit's name, the part before "#" in every message id (default "unit"). */
@@ -50,8 +51,7 @@ function def(v: number | undefined, d: number): number {
 }
 
 export function create(mail: Mailer, options?: OutboxOptions): Outbox {
-  var o = options || {}, S = o.storage;
-  if (!S) try { S = require("Storage"); } catch (e) { /* reported below */ }
+  var o = options || {}, S = storageOr(o.storage);
   if (!S) throw emailError(C, "FLASH", "no Storage");
   var name = o.id || "unit", max = def(o.max, 8), maxBytes = def(o.maxBytes, 8192), base = def(o.baseDelay, 30000),
     maxDelay = def(o.maxDelay, 3600000), random = o.random || Math.random, timeout = def(o.timeout, 600000);

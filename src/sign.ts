@@ -11,6 +11,7 @@
 // emails are refused. Errors are emailError("CONFIG", type, message), type "UNSIGNED" (no well-formed
 // sig line), "FORGED" (hmac does not match) or "REPLAY" (seq not above the last applied one).
 import { EmailError, emailError } from "./errors";
+import { storageOr } from "./storage";
 
 declare var E: any;
 
@@ -124,8 +125,7 @@ export interface Verifier {
 
 /** Checks config bodies signed with `key`; the last applied seq is kept in Storage file `file`. */
 export function verifier(key: string, file?: string, storage?: any): Verifier {
-  var S = storage, f = file || "sim900em.seq", ram = 0;
-  if (!S) try { S = require("Storage"); } catch (e) { /* no Storage: RAM only */ }
+  var S = storageOr(storage), f = file || "sim900em.seq", ram = 0; // no Storage: RAM only
   function last() {
     // re-read, so verifiers sharing the file see each other's commits
     var v = 0;
