@@ -4,7 +4,7 @@
 // module: Modules.addCached) and from Storage (require() of a Storage file, whose function bodies
 // stay in flash), and the CPU time per MB of AT+POP3READ data through the module's reader against a
 // naive per-character one. (Serial and socket input did not reach scripts in this build here, so
-// the memory of operations is measured in QuickJS: npm run bench.)
+// the memory of operations is measured with a replayed modem: tools/espruino-memory.ts.)
 //
 //   ESPRUINO=/path/to/espruino npx tsx tools/espruino-measure.ts
 import { spawn, spawnSync, ChildProcess } from "node:child_process";

@@ -80,50 +80,79 @@ function mailbox(deliver: (raw: string) => void) {
     Buffer.from("interval=600\r\nname=K\xfcche\r\n", "latin1").toString("base64") + "\r\n");
 }
 
-async function host(): Promise<{ results: unknown; steps: [string, string[]][] }> {
+export type Steps = [string, string[]][];
+
+/**
+ * Runs `scenario` (ES5 source of `function scenario(email, port, done, mem)`) in the ES5 sandbox
+ * against the emulated SIM900 holding the mail `mailbox` delivers to unit7, and records each write
+ * of the module with the serial chunks that followed it. `onWrite` may set faults first. `mem`
+ * returns 0 here; on Espruino it is the JsVars in use.
+ */
+export async function record(scenario: string, mailbox: (deliver: (raw: string) => void) => void,
+  onWrite?: (d: string, emu: ReturnType<typeof createEmulator>) => void): Promise<{ results: unknown; steps: Steps }> {
   const backend = createBackend({ accounts: [{ user: "unit7", pass: "secret" }, { user: "ops", pass: "secret" }, { user: "lab", pass: "secret" }] });
   await backend.ready;
   mailbox((raw) => backend.deliver("unit7", raw));
   const emu = createEmulator({ backend, baud: 0 });
   const inner = createPort(emu);
-  const steps: [string, string[]][] = [];
-  let sends = 0;
-  const port = {
+  const steps: Steps = [];
+  const port: any = {
     write(d: string) {
       steps.push([d, []]);
-      if (d === "AT+SMTPSEND\r" && ++sends === 3) emu.faults.failSmtpSend(61); // the third email fails
+      if (onWrite) onWrite(d, emu);
       inner.write(d);
     },
     on(ev: "data", fn: (d: string) => void) {
-      inner.on(ev, (d: string) => { if (steps.length) steps[steps.length - 1][1].push(d); fn(d); });
+      inner.on(ev, (d: string) => { if (steps.length) steps[steps.length - 1][1].push(d); fn(d); if (port.sample) port.sample(); });
     },
     removeListener() { inner.removeAllListeners?.("data"); },
   };
   const email = loadBundle(path.join(root, "dist", "sim900-email.js"));
-  const scenario = new Function(SCENARIO + "\nreturn scenario;")();
-  const results = await new Promise((resolve) => scenario(email, port, resolve));
+  const run = new Function(scenario + "\nreturn scenario;")();
+  const results = await new Promise((resolve) => run(email, port, resolve, () => 0));
   emu.close?.();
   await backend.close();
   return { results, steps };
 }
 
-async function onEspruino(steps: [string, string[]][]): Promise<{ results?: unknown; mismatch?: string; out: string }> {
-  const code = fs.readFileSync(path.join(root, "dist", "sim900-email.js"), "utf8");
-  const script = `Modules.addCached("sim900-email", function () {${code}\n});
-var steps = ${JSON.stringify(steps)};
+/**
+ * An Espruino program that runs `scenario` with the module `email` against a port replaying
+ * `steps`: after each write, the chunks recorded after it (then port.sample(), if the scenario set
+ * one). Writes and chunk lists are stored once each, so a long transfer (the same read again and
+ * again) stays small. Prints RESULT {results, mismatch, ...extra}.
+ */
+export function replayProgram(steps: Steps, scenario: string, load: string, extra = ""): string {
+  const writes: string[] = [], lists: string[] = [], order: number[] = [];
+  const index = (a: string[], v: string) => { let i = a.indexOf(v); if (i < 0) i = a.push(v) - 1; return i; };
+  for (const [w, chunks] of steps) order.push(index(writes, w), index(lists, JSON.stringify(chunks)));
+  return `var W = ${JSON.stringify(writes)};
+var C = [${lists.join(",")}];
+var S = ${JSON.stringify(order)};
 var si = 0, mismatch = null;
+function mem() { return process.memory().usage; }
 var port = { on: function (e, f) { port.f = f; }, removeListener: function () { port.f = null; },
   write: function (d) {
-    var st = steps[si++];
-    if (!st) { if (!mismatch) mismatch = "extra write " + JSON.stringify(d); return; }
-    if (st[0] !== d && !mismatch) mismatch = "write " + (si - 1) + ": " + JSON.stringify(d).substr(0, 120) + " recorded " + JSON.stringify(st[0]).substr(0, 120);
-    var chunks = st[1];
-    if (chunks.length) setTimeout(function () { for (var i = 0; i < chunks.length; i++) if (port.f) port.f(chunks[i]); }, 1);
+    if (si >= S.length) { if (!mismatch) mismatch = "extra write " + JSON.stringify(d).substr(0, 120); return; }
+    var w = W[S[si]], chunks = C[S[si + 1]];
+    si += 2;
+    if (w !== d && !mismatch) mismatch = "write " + (si / 2 - 1) + ": " + JSON.stringify(d).substr(0, 120) + " recorded " + JSON.stringify(w).substr(0, 120);
+    if (chunks.length) setTimeout(function () {
+      for (var i = 0; i < chunks.length; i++) if (port.f) { port.f(chunks[i]); if (port.sample) port.sample(); }
+    }, 1);
   } };
-${SCENARIO}
-scenario(require("sim900-email"), port, function (R) { print("RESULT " + JSON.stringify({ results: R, mismatch: mismatch })); });
+${scenario}
+// once this program's own text is gone from RAM
+setTimeout(function () {
+  ${load}
+  scenario(email, port, function (R) { print("RESULT " + JSON.stringify({ results: R, mismatch: mismatch${extra} })); }, mem);
+}, 1);
 `;
-  const out = await run(fresh(), script, /RESULT \{.*\}/);
+}
+
+async function onEspruino(steps: Steps): Promise<{ results?: unknown; mismatch?: string; out: string }> {
+  const code = fs.readFileSync(path.join(root, "dist", "sim900-email.js"), "utf8");
+  const load = `Modules.addCached("sim900-email", function () {${code}\n});\nvar email = require("sim900-email");`;
+  const out = await run(fresh(), replayProgram(steps, SCENARIO, load), /RESULT \{.*\}/);
   const m = /RESULT (\{.*\})/.exec(out);
   return m ? { ...JSON.parse(m[1]), out } : { out };
 }
@@ -133,7 +162,8 @@ async function main() {
     console.error("usage: ESPRUINO=/path/to/espruino npx tsx tools/espruino-replay.ts  (Espruino's Linux build)");
     return 2;
   }
-  const h = await host();
+  let sends = 0;
+  const h = await record(SCENARIO, mailbox, (d, emu) => { if (d === "AT+SMTPSEND\r" && ++sends === 3) emu.faults.failSmtpSend(61); }); // the third email fails
   console.log("host (ES5 sandbox + emulator): " + JSON.stringify(h.results));
   console.log(`recorded ${h.steps.length} writes, ${h.steps.reduce((n, s) => n + s[1].length, 0)} serial chunks`);
   const e = await onEspruino(h.steps);
@@ -148,4 +178,5 @@ async function main() {
   return same ? 0 : 1;
 }
 
-main().then((c) => process.exit(c), (err) => { console.error(err); process.exit(1); });
+if (process.argv[1] && path.resolve(process.argv[1]).replace(/\.ts$/, "") === __filename.replace(/\.ts$/, ""))
+  main().then((c) => process.exit(c), (err) => { console.error(err); process.exit(1); });
