@@ -38,6 +38,8 @@ export interface Options {
   serverTimeout?: number;
   /** Seconds to wait for network registration and GPRS attach, default 60 (the SIM: at most 10). */
   registerTimeout?: number;
+  /** Milliseconds for AT+SAPBR=1 to open the bearer, default 85000 (manual 3.1). */
+  bearerTimeout?: number;
   /** Longest response line kept, default 256. */
   maxLine?: number;
   /** Called with "REBOOT", "DEACT", "POWERDOWN" or "UNDERVOLTAGE" and the modem's line. */
@@ -213,7 +215,7 @@ export function createModem(port: Port, o: Options): Modem {
       function (next) {
         m.at("AT+SAPBR=2," + cid, null, function (err, res) {
           if (err || bearerStatus(res.lines) === 1) next(err);
-          else m.at("AT+SAPBR=1," + cid, { timeout: 85000 }, next);
+          else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout || 85000 }, next);
         });
       },
       step("AT+EMAILCID=" + cid),
