@@ -3,7 +3,7 @@
 // forgets what the modem knew, and the next operation prepares it again.
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { emailError, EmailError } from "./errors";
-import { series, once, assign, Step, Callback } from "./flow";
+import { once, assign, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
 
 export interface Server {
@@ -153,42 +153,17 @@ export function createModem(port: Port, o: Options): Modem {
     if (o.onEvent) o.onEvent("UNDERVOLTAGE", line);
   });
 
-  /** A local command as a step; `check` may reject its answer with a message. */
-  function step(text: string, check?: (res: CommandResult) => string | void, logAs?: string): Step {
-    return function (next) {
-      m.at(text, logAs ? { logAs: logAs } : null, function (err, res) {
-        var bad = !err && check && check(res);
-        next(err || (bad ? emailError(commandName(text), "ERROR", bad) : null));
-      });
-    };
-  }
-
-  /** Repeats a step every `every` ms until it succeeds, `tries` times at most. */
-  function retry(s: Step, tries: number, every: number): Step {
-    return function (next) {
-      var left = tries;
-      function attempt() {
-        s(function (err) {
-          if (!err || --left <= 0) next(err);
-          else pollTimer = setTimeout(attempt, every);
-        });
-      }
-      attempt();
-    };
-  }
-
-  function has(re: RegExp, message: string) {
-    return function (res: CommandResult) {
-      return re.test(res.lines.join("\n")) ? undefined : message;
-    };
-  }
-
+  /**
+   * Connect's sequence as a table, walked by one function rather than a closure per step (they
+   * all sat in RAM while connecting). An entry is a step function, or [command, pattern its answer
+   * must contain, message when not, tries 2 s apart (any error is retried), transcript version].
+   */
   function prepare(done: (err?: any) => void) {
     var polls = Math.ceil(((o.registerTimeout || 60) * 1000) / 2000);
     var sapbr = "AT+SAPBR=3," + cid + ",";
-    var steps: Step[] = [
+    var steps: any[] = [
       // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
-      function (next) {
+      function (next: (err?: any) => void) {
         var left = 10;
         (function sync() {
           m.at("AT", { timeout: 1000 }, function (err) {
@@ -199,33 +174,48 @@ export function createModem(port: Port, o: Options): Modem {
           });
         })();
       },
-      step("ATE0"),
+      ["ATE0"],
       // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
-      retry(step("AT+CPIN?", has(/\+CPIN: *READY/, "SIM not ready (PIN?)")), polls < 5 ? polls : 5, 2000),
-      retry(step("AT+CREG?", has(/\+CREG: *\d,[15]/, "not registered on the network")), polls, 2000),
-      retry(step("AT+CGATT?", has(/\+CGATT: *1/, "GPRS not attached")), polls, 2000),
-      step(sapbr + '"Contype","GPRS"'),
-      step(sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)),
+      ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5],
+      ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls],
+      ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls],
+      [sapbr + '"Contype","GPRS"'],
+      [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)],
     ];
-    if (o.apnUser) steps.push(step(sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)));
+    if (o.apnUser) steps.push([sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)]);
     if (o.apnPassword)
-      steps.push(step(sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, sapbr + '"PWD","***"'));
+      steps.push([sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), 0, 0, 0, sapbr + '"PWD","***"']);
     steps.push(
       // Open the bearer only if the query says it is closed: opening an open one is ERROR.
-      function (next) {
+      function (next: (err?: any) => void) {
         m.at("AT+SAPBR=2," + cid, null, function (err, res) {
           if (err || bearerStatus(res.lines) === 1) next(err);
           else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout || 85000 }, next);
         });
       },
-      step("AT+EMAILCID=" + cid),
-      step("AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout || 30, 10, 120)),
-      step("AT+EMAILSSL=" + (o.ssl ? 1 : 0)),
+      ["AT+EMAILCID=" + cid],
+      ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout || 30, 10, 120)],
+      ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)],
     );
-    series(steps, function (err) {
-      if (!err) m.ready = true;
-      done(err);
-    });
+    var i = 0, left = 0;
+    function next(err?: any) {
+      var s = steps[i++];
+      if (err || !s) {
+        if (!err) m.ready = true;
+        return done(err);
+      }
+      if (typeof s === "function") return s(next);
+      left = s[3] || 1;
+      attempt(s);
+    }
+    function attempt(s: any[]) {
+      m.at(s[0], s[4] ? { logAs: s[4] } : null, function (err, res) {
+        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = emailError(commandName(s[0]), "ERROR", s[2]);
+        if (!err || --left <= 0) next(err);
+        else pollTimer = setTimeout(function () { attempt(s); }, 2000);
+      });
+    }
+    next();
   }
 
   return m;
