@@ -4,7 +4,7 @@
 import { Modem } from "./modem";
 import { quote, int, LIMITS } from "./params";
 import { emailError, codeError, EmailError } from "./errors";
-import { series, Step, Callback } from "./flow";
+import { Callback } from "./flow";
 
 declare var E: any;
 import { toHex } from "./mail/hex";
@@ -131,28 +131,30 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   var C = "SMTPSEND";
   var first = m.count;
   var sent = 0;
-  var steps: Step[] = [];
   var todo = plan(m.cache, s.list);
-  for (var i = 0; i < todo.length; i++)
-    (function (st: Setting) {
-      steps.push(function (next) {
-        m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
-          if (!err) {
-            if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
-            else m.cache[st.key] = st.cmd;
-          }
-          next(err);
-        });
-      });
-    })(todo[i]);
+  var i = 0;
 
-  steps.push(function (next) {
-    m.at("AT+SMTPBODY", {
-      onPrompt: function () {
-        m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
-      },
-    }, next);
-  });
+  // The settings one by one (one function, not a closure per setting held while sending), then the body.
+  function setting(err?: EmailError | null) {
+    if (err) return done(err);
+    var st = todo[i++];
+    if (!st)
+      return m.at("AT+SMTPBODY", {
+        onPrompt: function () {
+          m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
+        },
+      }, function (err) {
+        if (err) done(err);
+        else m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
+      });
+    m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
+      if (!err) {
+        if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
+        else m.cache[st.key] = st.cmd;
+      }
+      setting(err);
+    });
+  }
 
   // The attachment's bytes go through one buffer of at most `ring` bytes (1024): RAM stays the same
   // whatever the attachment's size. Producer pieces are byte strings or Uint8Arrays.
@@ -212,10 +214,5 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     });
   }
 
-  steps.push(function () {
-    m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
-  });
-  series(steps, function (err) {
-    if (err) done(err);
-  });
+  setting();
 }
