@@ -1,5 +1,6 @@
 // Errors carry `code` (the modem's result code where there is one), `command` (e.g. "SMTPSEND") and a
 // readable message from the manual's tables (2.10 +SMTPSEND, 2.14 +POP3IN, 2.19/2.22 +POP3OUT).
+import { find } from "./find";
 
 export interface EmailError extends Error {
   /** The modem's result code (61..84, +CME ERROR n), absent when it gave none. */
@@ -9,37 +10,18 @@ export interface EmailError extends Error {
   type?: string;
 }
 
-// Codes shared by SMTP and POP3; "%" is replaced by the protocol name.
-var COMMON: { [code: number]: string } = {
-  61: "Network error",
-  62: "DNS resolve error",
-  63: "% TCP connection error",
-  64: "Timeout of % server response",
-  69: "Read data timeout",
-  80: "SSL insufficient resource",
-  81: "TCP send timeout in SSL transmission",
-  82: "SSL handshake timeout",
-  83: "SSL handshake error",
-  84: "SSL alert error",
-};
-var SMTP: { [code: number]: string } = {
-  65: "SMTP server response error",
-  66: "SMTP server requires authentication",
-  67: "SMTP authentication failed",
-  68: "Bad recipient",
-};
-var POP3IN: { [code: number]: string } = {
-  65: "POP3 server response error",
-  66: "POP3 server rejects login",
-  67: "Incorrect POP3 user name",
-  68: "Incorrect POP3 user name or password",
-};
-
 /** The manual's text for a result code of `command`, e.g. describe("SMTPSEND", 67). */
 export function describe(command: string, code: number): string {
   var smtp = command.indexOf("SMTP") === 0;
-  var text = (smtp ? SMTP : command === "POP3IN" ? POP3IN : {})[code] || COMMON[code];
-  return text ? text.replace("%", smtp ? "SMTP" : "POP3") : command + " failed";
+  // The tables as strings inside the function: on a board running the module from flash they stay
+  // there until an error needs them, rather than taking JsVars as objects for the whole session.
+  // Codes shared by SMTP and POP3 come last; "%" is replaced by the protocol name.
+  var t = (smtp ? "|65SMTP server response error|66SMTP server requires authentication|67SMTP authentication failed|68Bad recipient"
+    : command === "POP3IN" ? "|65POP3 server response error|66POP3 server rejects login|67Incorrect POP3 user name|68Incorrect POP3 user name or password" : "") +
+    "|61Network error|62DNS resolve error|63% TCP connection error|64Timeout of % server response|69Read data timeout" +
+    "|80SSL insufficient resource|81TCP send timeout in SSL transmission|82SSL handshake timeout|83SSL handshake error|84SSL alert error|";
+  var i = code > 9 && code < 100 ? find(t, "|" + code) : -1; // every code in the tables has two digits
+  return i < 0 ? command + " failed" : t.substring(i + 3, t.indexOf("|", i + 1)).replace("%", smtp ? "SMTP" : "POP3");
 }
 
 function make(command: string, message: string): EmailError {

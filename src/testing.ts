@@ -6,3 +6,4 @@ export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";
 export { seenStore } from "./fetch";
 export { find } from "./find";
+export { codeError } from "./errors";
