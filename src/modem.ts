@@ -135,20 +135,23 @@ export function createModem(port: Port, o: Options): Modem {
     }
   }
 
-  /** Forget everything the modem held and end the command in flight (its operation fails). */
-  function lost(event: string, type: string, message: string, serverOnly?: boolean) {
-    return function (line: string) {
-      m.ready = false;
-      m.pop3 = false;
-      m.cache = {};
-      m.ch.abort(type, message, serverOnly);
-      if (o.onEvent) o.onEvent(event, line);
-    };
+  /** Forget everything the modem held and end the command in flight (its operation fails; one that
+   *  waits on a mail server fails when its answer comes after a bearer drop). One function for the
+   *  four lines, so no closure per line holds its message in RAM for the whole session. */
+  function lost(line: string) {
+    var c = line.charAt(0);
+    var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
+    m.ready = false;
+    m.pop3 = false;
+    m.cache = {};
+    m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
+      c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
+    if (o.onEvent) o.onEvent(event, line);
   }
-  m.ch.on("+SAPBR " + cid + ": DEACT", lost("DEACT", "DEACT", "the network closed the GPRS bearer", true));
-  m.ch.on("RDY", lost("REBOOT", "REBOOT", "the modem restarted"));
-  m.ch.on("NORMAL POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down"));
-  m.ch.on("UNDER-VOLTAGE POWER DOWN", lost("POWERDOWN", "POWERDOWN", "the modem powered down: under-voltage"));
+  m.ch.on("+SAPBR " + cid + ": DEACT", lost);
+  m.ch.on("RDY", lost);
+  m.ch.on("NORMAL POWER DOWN", lost);
+  m.ch.on("UNDER-VOLTAGE POWER DOWN", lost);
   m.ch.on("UNDER-VOLTAGE WARN", function (line) {
     if (o.onEvent) o.onEvent("UNDERVOLTAGE", line);
   });
