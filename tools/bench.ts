@@ -5,7 +5,8 @@
 //   - AT commands and bytes on the wire for connect, a first and a repeated reading email
 //   - host CPU time per MB of AT+POP3READ data through the reader and POP3 path, as a share of the
 //     time that MB takes on the wire at 115200 baud, beside a naive per-byte reader
-//   - with ESPRUINO=/path/to/espruino (a Linux build): JsVars to load the core into RAM / from Storage
+//   - with ESPRUINO=/path/to/espruino (a Linux build): JsVars to load the core into RAM / from Storage,
+//     and, loaded from Storage, while connecting, idle, and at the peak of each operation
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -18,6 +19,7 @@ import { createPort } from "./sim900-emulator/transports";
 // so the dot-unstuffer comes from the sources.
 import { createDotStream } from "../src/mail/dot-stream";
 import { loadFigures } from "./espruino-measure";
+import { memoryFigures } from "./espruino-memory";
 
 const ROOT = path.join(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
@@ -208,6 +210,14 @@ async function espruinoLoad() {
   if (!process.env.ESPRUINO) return;
   const r = await loadFigures("sim900-email.js");
   rows.push({ group: "espru", what: "core loaded into RAM / from Storage (JsVars)", value: `${r.ram} / ${r.flash} (saves ${r.ram - r.flash})` });
+  // From Storage, as on a board: connecting, idle, and the peak of each operation (no budget: figures)
+  const figures = await memoryFigures();
+  const first = figures[0];
+  rows.push({ group: "espru", what: "from Storage: loaded / peak connecting / idle (JsVars)", value: `${first.loaded} / +${first.connecting} / +${first.idle}` });
+  for (const f of figures) {
+    if (f.problem) rows.push({ group: "espru", what: f.name, value: f.problem.slice(0, 60), budget: "as in sandbox", ok: false });
+    else rows.push({ group: "espru", what: `peak ${f.name} over idle (JsVars)`, value: `+${f.peak}` });
+  }
 }
 
 // ---------------------------------------------------------------- table

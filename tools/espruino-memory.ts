@@ -75,34 +75,48 @@ const CASES = [
   { name: "send 128 KB attachment", source: scenario(send(128 * KB)), mailbox: message(0) },
 ];
 
-async function main() {
+export interface BoardFigures { name: string; bytes: number; writes: number; loaded: number; connecting: number; idle: number; peak: number; problem: string }
+
+/** Each case recorded in the sandbox, then replayed on Espruino with the module loaded from Storage. */
+export async function memoryFigures(): Promise<BoardFigures[]> {
   const code = fs.readFileSync(path.join(root, "dist", "sim900-email.js"), "utf8");
-  console.log("JsVars in use on Espruino, sim900-email.js loaded from Storage (chunk 512, ring 1024); peak sampled after every serial chunk\n");
-  console.log("| operation | bytes moved | writes replayed | module loaded | peak while connecting (over loaded) | connected, idle (over loaded) | peak over idle |");
-  console.log("|---|---|---|---|---|---|---|");
-  let bad = 0;
+  const out: BoardFigures[] = [];
   for (const c of CASES) {
     const host = await record(c.source, c.mailbox);
     const dir = fresh();
     await run(dir, `require("Storage").write("sim900-email", ${JSON.stringify(code)}); print("WRITTEN");\n`, /WRITTEN/);
     // m0: with the replay's tables (more JsVars the longer the transfer), before the module
     const load = `var m0 = mem();\nvar email = require("sim900-email");\nvar loaded = mem() - m0;`;
-    const out = await run(dir, replayProgram(host.steps, c.source, load, ", m0: m0, loaded: loaded"), /RESULT \{.*\}/, 600000);
-    const m = /RESULT (\{.*\})/.exec(out);
-    if (!m) { console.log(`| ${c.name} | Espruino gave no result: ${out.slice(-300).replace(/\n/g, " ")} |`); bad++; continue; }
+    const text = await run(dir, replayProgram(host.steps, c.source, load, ", m0: m0, loaded: loaded"), /RESULT \{.*\}/, 600000);
+    const m = /RESULT (\{.*\})/.exec(text);
+    const f: BoardFigures = { name: c.name, bytes: 0, writes: host.steps.length, loaded: 0, connecting: 0, idle: 0, peak: 0, problem: "" };
+    out.push(f);
+    if (!m) { f.problem = "Espruino gave no result: " + text.slice(-300).replace(/\n/g, " "); continue; }
     const e = JSON.parse(m[1]);
     const [err, size, other, idle, peak, during] = e.results as [string | null, number, number, number, number, number];
     const h = host.results as unknown[];
     // The same outcome as the sandbox run (memory figures aside), every write as recorded.
-    const same = !e.mismatch && JSON.stringify(h.slice(0, 3)) === JSON.stringify([err, size, other]);
-    if (!same || err) bad++;
-    console.log(`| ${c.name} | ${size} | ${host.steps.length} | ${e.loaded} | ${during - e.m0 - e.loaded} | ${idle - e.m0 - e.loaded} | ${peak - idle}${same ? "" : " DIFFERENT: " + (e.mismatch || JSON.stringify(h) + " vs " + JSON.stringify(e.results))}${err ? " error " + err : ""} |`);
+    if (e.mismatch || JSON.stringify(h.slice(0, 3)) !== JSON.stringify([err, size, other]))
+      f.problem = "DIFFERENT: " + (e.mismatch || JSON.stringify(h) + " vs " + JSON.stringify(e.results));
+    else if (err) f.problem = "error " + err;
+    Object.assign(f, { bytes: size, loaded: e.loaded, connecting: during - e.m0 - e.loaded, idle: idle - e.m0 - e.loaded, peak: peak - idle });
   }
-  return bad ? 1 : 0;
+  return out;
 }
 
-if (!espruino || !fs.existsSync(espruino)) {
-  console.error("usage: ESPRUINO=/path/to/espruino npx tsx tools/espruino-memory.ts  (Espruino's Linux build)");
-  process.exit(2);
+async function main() {
+  console.log("JsVars in use on Espruino, sim900-email.js loaded from Storage (chunk 512, ring 1024); peak sampled after every serial chunk\n");
+  console.log("| operation | bytes moved | writes replayed | module loaded | peak while connecting (over loaded) | connected, idle (over loaded) | peak over idle |");
+  console.log("|---|---|---|---|---|---|---|");
+  const rows = await memoryFigures();
+  for (const f of rows) console.log(`| ${f.name} | ${f.bytes} | ${f.writes} | ${f.loaded} | ${f.connecting} | ${f.idle} | ${f.peak}${f.problem ? " " + f.problem : ""} |`);
+  return rows.some((f) => f.problem) ? 1 : 0;
 }
-main().then((c) => process.exit(c), (err) => { console.error(err); process.exit(1); });
+
+if (process.argv[1] && path.resolve(process.argv[1]).replace(/\.ts$/, "") === __filename.replace(/\.ts$/, "")) {
+  if (!espruino || !fs.existsSync(espruino)) {
+    console.error("usage: ESPRUINO=/path/to/espruino npx tsx tools/espruino-memory.ts  (Espruino's Linux build)");
+    process.exit(2);
+  }
+  main().then((c) => process.exit(c), (err) => { console.error(err); process.exit(1); });
+}
