@@ -213,7 +213,7 @@ async function espruinoLoad() {
   // From Storage, as on a board: connecting, idle, and the peak of each operation (no budget: figures)
   const figures = await memoryFigures();
   const first = figures[0];
-  rows.push({ group: "espru", what: "from Storage: loaded / peak connecting / idle (JsVars)", value: `${first.loaded} / +${first.connecting} / +${first.idle}` });
+  rows.push({ group: "espru", what: "from Storage: peak connecting / idle, over loaded (JsVars)", value: `+${first.connecting} / +${first.idle}` });
   for (const f of figures) {
     if (f.problem) rows.push({ group: "espru", what: f.name, value: f.problem.slice(0, 60), budget: "as in sandbox", ok: false });
     else rows.push({ group: "espru", what: `peak ${f.name} over idle (JsVars)`, value: `+${f.peak}` });

@@ -35,13 +35,18 @@ export function run(dir: string, script: string, until: RegExp, ms = 120000): Pr
 export const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), "espruino-measure-"));
 const MEM = "function mem(){ return process.memory().usage; }\n";
 
+/** Writes `code` to the Storage file `name` of the Espruino whose flash is in `dir`, as an upload to a board would. */
+export function toStorage(dir: string, name: string, code: string): Promise<string> {
+  return run(dir, `require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(code)}); print("WRITTEN");\n`, /WRITTEN/);
+}
+
 /** JsVars to load dist/<file> into RAM and from Storage. */
 export async function loadFigures(file: string) {
   const code = fs.readFileSync(path.join(root, "dist", file), "utf8");
   const name = file.replace(/\.js$/, "");
   const ram = await run(fresh(), MEM + `var before = mem();\nModules.addCached(${JSON.stringify(name)}, function () {${code}\n});\nvar m = require(${JSON.stringify(name)});\nprint("LOAD " + (mem() - before));\n`, /LOAD -?\d+/);
   const dir = fresh();
-  await run(dir, `require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(code)}); print("WRITTEN");\n`, /WRITTEN/);
+  await toStorage(dir, name, code);
   const flash = await run(dir, MEM + `var before = mem();\nvar m = require(${JSON.stringify(name)});\nprint("LOAD " + (mem() - before));\n`, /LOAD -?\d+/);
   const n = (s: string) => +(/LOAD (-?\d+)/.exec(s) || [0, NaN])[1];
   return { file, bytes: code.length, ram: n(ram), flash: n(flash) };

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { record, replayProgram } from "./espruino-replay";
-import { run, fresh } from "./espruino-measure";
+import { run, fresh, toStorage } from "./espruino-measure";
 
 const root = path.join(__dirname, "..");
 const espruino = process.env.ESPRUINO || process.argv[2];
@@ -84,7 +84,7 @@ export async function memoryFigures(): Promise<BoardFigures[]> {
   for (const c of CASES) {
     const host = await record(c.source, c.mailbox);
     const dir = fresh();
-    await run(dir, `require("Storage").write("sim900-email", ${JSON.stringify(code)}); print("WRITTEN");\n`, /WRITTEN/);
+    await toStorage(dir, "sim900-email", code);
     // m0: with the replay's tables (more JsVars the longer the transfer), before the module
     const load = `var m0 = mem();\nvar email = require("sim900-email");\nvar loaded = mem() - m0;`;
     const text = await run(dir, replayProgram(host.steps, c.source, load, ", m0: m0, loaded: loaded"), /RESULT \{.*\}/, 600000);
