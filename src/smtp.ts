@@ -138,21 +138,24 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   function setting(err?: EmailError | null) {
     if (err) return done(err);
     var st = todo[i++];
-    if (!st)
-      return m.at("AT+SMTPBODY", {
-        onPrompt: function () {
-          m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
-        },
-      }, function (err) {
-        if (err) done(err);
-        else m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
-      });
+    if (!st) return body();
     m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
       if (!err) {
         if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
         else m.cache[st.key] = st.cmd;
       }
       setting(err);
+    });
+  }
+
+  function body() {
+    m.at("AT+SMTPBODY", {
+      onPrompt: function () {
+        m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
+      },
+    }, function (err) {
+      if (err) done(err);
+      else m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
     });
   }
 
