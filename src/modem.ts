@@ -3,7 +3,7 @@
 // forgets what the modem knew, and the next operation prepares it again.
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { emailError, EmailError } from "./errors";
-import { once, assign, Callback } from "./flow";
+import { once, assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
 
 export interface Server {
@@ -72,6 +72,10 @@ export interface Modem {
 export function serverWait(o: Options): number {
   return o.serverTimeout || ((o.timeout || 30) + 15) * 1000;
 }
+
+/** A command of connect's sequence: [command, pattern its answer must contain, message when not,
+ *  tries 2 s apart (any error is retried), what the transcript shows instead]. */
+type Command = [string, RegExp?, string?, number?, string?];
 
 /** "+SAPBR: 1,1,\"10.0.0.1\"" → 1 (the status field of manual 3.1) */
 function bearerStatus(lines: string[]): number {
@@ -158,15 +162,14 @@ export function createModem(port: Port, o: Options): Modem {
 
   /**
    * Connect's sequence as a table, walked by one function rather than a closure per step (they
-   * all sat in RAM while connecting). An entry is a step function, or [command, pattern its answer
-   * must contain, message when not, tries 2 s apart (any error is retried), transcript version].
+   * all sat in RAM while connecting). An entry is a step function or a Command.
    */
   function prepare(done: (err?: any) => void) {
     var polls = Math.ceil(((o.registerTimeout || 60) * 1000) / 2000);
     var sapbr = "AT+SAPBR=3," + cid + ",";
-    var steps: any[] = [
+    var steps: (Step | Command)[] = [
       // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
-      function (next: (err?: any) => void) {
+      function (next) {
         var left = 10;
         (function sync() {
           m.at("AT", { timeout: 1000 }, function (err) {
@@ -187,10 +190,10 @@ export function createModem(port: Port, o: Options): Modem {
     ];
     if (o.apnUser) steps.push([sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)]);
     if (o.apnPassword)
-      steps.push([sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), 0, 0, 0, sapbr + '"PWD","***"']);
+      steps.push([sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"']);
     steps.push(
       // Open the bearer only if the query says it is closed: opening an open one is ERROR.
-      function (next: (err?: any) => void) {
+      function (next) {
         m.at("AT+SAPBR=2," + cid, null, function (err, res) {
           if (err || bearerStatus(res.lines) === 1) next(err);
           else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout || 85000 }, next);
@@ -200,7 +203,7 @@ export function createModem(port: Port, o: Options): Modem {
       ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout || 30, 10, 120)],
       ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)],
     );
-    var i = 0, left = 0;
+    var i = 0;
     function next(err?: any) {
       var s = steps[i++];
       if (err || !s) {
@@ -208,14 +211,13 @@ export function createModem(port: Port, o: Options): Modem {
         return done(err);
       }
       if (typeof s === "function") return s(next);
-      left = s[3] || 1;
-      attempt(s);
+      attempt(s, s[3] || 1);
     }
-    function attempt(s: any[]) {
+    function attempt(s: Command, tries: number) {
       m.at(s[0], s[4] ? { logAs: s[4] } : null, function (err, res) {
-        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = emailError(commandName(s[0]), "ERROR", s[2]);
-        if (!err || --left <= 0) next(err);
-        else pollTimer = setTimeout(function () { attempt(s); }, 2000);
+        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = emailError(commandName(s[0]), "ERROR", s[2] as string);
+        if (!err || tries <= 1) next(err);
+        else pollTimer = setTimeout(function () { attempt(s, tries - 1); }, 2000);
       });
     }
     next();
