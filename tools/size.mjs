@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { rollup } from "rollup";
 import { SourceMapConsumer } from "source-map";
+import { getQuickJS } from "quickjs-emscripten";
 import { plugins, output } from "../rollup.config.mjs";
 
 const rows = readdirSync("dist").filter((f) => f.endsWith(".js")).map((f) => {
@@ -31,7 +32,22 @@ async function bySource(input = "src/index.ts") {
   return { total: chunk.code.length, files: Object.entries(bytes).sort((a, b) => b[1] - a[1]) };
 }
 
-/** The core's minified size with these methods cut out of the object connect() returns. */
+/** memory_used_size that evaluating `code` adds to a fresh QuickJS context (the bundle alone, without
+ *  the Espruino stand-ins the bench's bridge defines first, so a little below the bench's figure). */
+async function quickJsLoad(code) {
+  const rt = (await getQuickJS()).newRuntime(), vm = rt.newContext();
+  const used = () => { const h = rt.computeMemoryUsage(), u = vm.dump(h).memory_used_size; h.dispose(); return u; };
+  const before = used();
+  const r = vm.evalCode("var module = { exports: {} }, exports = module.exports;\n" + code);
+  if (r.error) { const e = vm.dump(r.error); r.error.dispose(); throw new Error("QuickJS: " + JSON.stringify(e)); }
+  r.value.dispose();
+  const after = used();
+  vm.dispose();
+  rt.dispose();
+  return after - before;
+}
+
+/** The core with these methods cut out of the object connect() returns: minified bytes, QuickJS load. */
 async function without(methods) {
   const cut = {
     name: "cut-methods",
@@ -47,7 +63,7 @@ async function without(methods) {
   };
   const bundle = await rollup({ input: "src/index.ts", plugins: [cut, ...plugins()], onwarn() {} });
   const { output: [chunk] } = await bundle.generate(output("x.js"));
-  return chunk.code.length;
+  return { bytes: chunk.code.length, heap: await quickJsLoad(chunk.code) };
 }
 
 const core = await bySource();
@@ -55,13 +71,14 @@ console.log(`The core bundle, rebuilt with a source map (${core.total} B), by so
 console.table(core.files.map(([file, b]) => ({ file, minified: b, share: ((100 * b) / core.total).toFixed(1) + " %" })));
 
 const POP3 = ["list", "retrieve", "remove", "undoRemove"];
-const all = (await without([])), base = await without(["send", ...POP3, "fetch"]);
+const all = await without([]), base = await without(["send", ...POP3, "fetch"]);
 const noFetch = await without(["fetch"]), noSendFetch = await without(["send", "fetch"]);
-console.log("The core bundle by public call (minified bytes; each group without the ones after it):");
+const row = (calls, a, b) => ({ calls, minified: a.bytes - (b ? b.bytes : 0), "QuickJS load (KB)": +((a.heap - (b ? b.heap : 0)) / 1024).toFixed(1) });
+console.log("The core bundle by public call (minified bytes, and QuickJS heap to load; each group without the ones after it):");
 console.table([
-  { calls: "connect, logout, close (AT channel, reader, errors, connect sequence, recovery)", minified: base },
-  { calls: "+ send", minified: noFetch - noSendFetch },
-  { calls: "+ list, retrieve, remove, undoRemove", minified: noSendFetch - base },
-  { calls: "+ fetch", minified: all - noFetch },
-  { calls: "= all", minified: all },
+  row("connect, logout, close (AT channel, reader, errors, connect sequence, recovery)", base),
+  row("+ send", noFetch, noSendFetch),
+  row("+ list, retrieve, remove, undoRemove", noSendFetch, base),
+  row("+ fetch", all, noFetch),
+  row("= all", all),
 ]);
