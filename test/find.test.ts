@@ -3,7 +3,7 @@
 // must give the right answer either way.
 import { strict as assert } from "node:assert";
 import * as vm from "node:vm";
-import { ESPRUINO_INDEXOF } from "./helpers/sandbox";
+import { ESPRUINO_INDEXOF } from "../tools/sandbox";
 import { lib, target } from "./target";
 
 describe(`find: indexOf without Espruino's match past the end @dist (${target})`, () => {

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as src from "../src/outbox";
-import { loadBundle, SandboxHost } from "./helpers/sandbox";
+import { loadBundle, SandboxHost } from "../tools/sandbox";
 import type { Email } from "../src/index";
 import { simpleParser } from "mailparser";
 import { startRig, sharedBackend, Rig } from "./helpers/rig";

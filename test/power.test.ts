@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as src from "../src/power";
-import { loadBundle } from "./helpers/sandbox";
+import { loadBundle } from "../tools/sandbox";
 
 const target = process.env.TARGET === "dist" ? "dist" : "src";
 

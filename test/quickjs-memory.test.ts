@@ -5,7 +5,7 @@
 // its own with a hard limit of loaded + 32 KB. QuickJS is a proxy for Espruino's JsVar pool, not a
 // model of it: the point is what the module holds, and that nothing grows with the size of a message.
 import { strict as assert } from "node:assert";
-import { HEAP_BUDGET, measureHeap, Scenario } from "./helpers/quickjs-bridge";
+import { HEAP_BUDGET, measureHeap, Scenario } from "../tools/quickjs-bridge";
 import { sharedBackend, OPTIONS } from "./helpers/rig";
 
 const kb = (n: number) => (n / 1024).toFixed(1) + " KB";

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import * as src from "../src/sign";
 import { signConfig } from "../tools/sign-config";
-import { loadBundle, SandboxHost } from "./helpers/sandbox";
+import { loadBundle, SandboxHost } from "../tools/sandbox";
 
 const target = process.env.TARGET === "dist" ? "dist" : "src";
 const ROOT = path.join(__dirname, "..");

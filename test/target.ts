@@ -4,7 +4,7 @@
 // where it was uploaded to Storage.
 import * as path from "node:path";
 import * as src from "../src/testing";
-import { loadBundle, realHost } from "./helpers/sandbox";
+import { loadBundle, realHost } from "../tools/sandbox";
 
 const DIST = path.join(__dirname, "..", "dist");
 export const target: string = process.env.TARGET === "dist" ? "dist" : "src";

@@ -10,9 +10,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { loadBundle } from "../test/helpers/sandbox";
-import { measureHeap, HEAP_BUDGET, Scenario } from "../test/helpers/quickjs-bridge";
-import { sharedBackend, OPTIONS } from "../test/helpers/rig";
+import { loadBundle } from "./sandbox";
+import { measureHeap, HEAP_BUDGET, Scenario } from "./quickjs-bridge";
+import { sharedBackend, OPTIONS } from "./sim900-emulator/accounts";
 import { createEmulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
 // Not exported by src/testing.ts (dist/sim900-email.test.js has createReader and createChannel only),

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import type { Emulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
-import { loadBundle, realHost, ESPRUINO_INDEXOF } from "../test/helpers/sandbox";
+import { loadBundle, realHost, ESPRUINO_INDEXOF } from "./sandbox";
 
 const NOT_ES5 = [
   "Promise", "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef",

@@ -8,7 +8,7 @@
 //   ESPRUINO=/path/to/espruino npx tsx tools/espruino-replay.ts
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadBundle } from "../test/helpers/sandbox";
+import { loadBundle } from "./sandbox";
 import { createEmulator } from "./sim900-emulator/modem";
 import { createPort } from "./sim900-emulator/transports";
 import { createBackend } from "./sim900-emulator/mail";

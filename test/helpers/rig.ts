@@ -3,18 +3,11 @@
 // servers a test gives it).
 import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
 import { createPort } from "../../tools/sim900-emulator/transports";
-import { createBackend, EmailBackend } from "../../tools/sim900-emulator/mail";
+import type { EmailBackend } from "../../tools/sim900-emulator/mail";
+import { ACCOUNTS, OPTIONS, sharedBackend } from "../../tools/sim900-emulator/accounts";
 import { lib } from "../target";
 
-export const ACCOUNTS = ["unit7", "ops", "lab", "boss", "audit"].map((user) => ({ user, pass: "secret" }));
-
-export const OPTIONS = {
-  apn: "internet",
-  smtp: { host: "smtp.example.com", port: 25, user: "unit7", password: "secret" },
-  pop3: { host: "pop.example.com", port: 110, user: "unit7", password: "secret" },
-  from: { address: "unit7@example.com", name: "Unit 7" },
-  chunk: 512,
-};
+export { ACCOUNTS, OPTIONS, sharedBackend };
 
 export interface Rig {
   backend: EmailBackend;
@@ -31,13 +24,6 @@ export interface Rig {
   stop(): Promise<any>;
 }
 
-let shared: EmailBackend | undefined;
-/** One embedded mail system for the whole run: starting one costs a certificate and four listeners. */
-export async function sharedBackend(): Promise<EmailBackend> {
-  if (!shared) shared = createBackend({ accounts: ACCOUNTS });
-  await shared.ready;
-  return shared;
-}
 
 type RigOptions = { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend };
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { loadBundle } from "../../test/helpers/sandbox";
+import { loadBundle } from "../sandbox";
 import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
 

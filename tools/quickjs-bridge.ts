@@ -14,9 +14,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { getQuickJS, QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten";
-import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
-import { createPort } from "../../tools/sim900-emulator/transports";
-import type { EmailBackend } from "../../tools/sim900-emulator/mail";
+import { createEmulator, Emulator, EmulatorOptions } from "./sim900-emulator/modem";
+import { createPort } from "./sim900-emulator/transports";
+import type { EmailBackend } from "./sim900-emulator/mail";
 
 /** Espruino-like globals, written in ES5 and evaluated inside QuickJS before the bundle. */
 const PRELUDE = `
@@ -207,7 +207,7 @@ export async function startQuickJs(o: BridgeOptions): Promise<QuickJsBridge> {
     sample();
   });
 
-  const bundle = o.bundle ?? path.join(__dirname, "..", "..", "dist", "sim900-email.js");
+  const bundle = o.bundle ?? path.join(__dirname, "..", "dist", "sim900-email.js");
   evalOrThrow(fs.readFileSync(bundle, "utf8"), bundle);
   evalOrThrow("var email = module.exports;");
   o.onBaseline?.("loaded", memory());
