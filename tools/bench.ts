@@ -1,7 +1,7 @@
 // npm run bench: the figures of issue 7 (does the module fit an Espruino Pico?) in one table, with
 // the budgets checked; exits non-zero when one is exceeded.
 //   - size of each dist bundle, minified (as built) and gzipped
-//   - QuickJS engine heap: fresh, loaded, idle, peaks (test/helpers/quickjs-bridge.ts)
+//   - QuickJS engine heap: fresh, loaded, idle, peaks (tools/quickjs-bridge.ts)
 //   - AT commands and bytes on the wire for connect, a first and a repeated reading email
 //   - host CPU time per MB of AT+POP3READ data through the reader and POP3 path, as a share of the
 //     time that MB takes on the wire at 115200 baud, beside a naive per-byte reader

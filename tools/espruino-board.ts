@@ -2,7 +2,7 @@
 // vm context with the Espruino globals the examples use (USB, E, Serial1/2, Pin, digitalWrite,
 // digitalPulse, analogRead, setDeepSleep, getTime, require("Storage"), require("sim900-email")), a
 // SIM900 on Serial whose power follows the PWRKEY pin, and an in-memory Storage with StorageFiles.
-// The module itself is the built bundle, loaded by test/helpers/sandbox.ts like on a board.
+// The module itself is the built bundle, loaded by tools/sandbox.ts like on a board.
 import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
