@@ -1,6 +1,6 @@
 // Errors carry `code` (the modem's result code where there is one), `command` (e.g. "SMTPSEND") and a
 // readable message from the manual's tables (2.10 +SMTPSEND, 2.14 +POP3IN, 2.19/2.22 +POP3OUT).
-import { find } from "./find";
+import { find } from "./strings";
 
 export interface EmailError extends Error {
   /** The modem's result code (61..84, +CME ERROR n), absent when it gave none. */
@@ -26,13 +26,17 @@ export function describe(command: string, code: number): string {
 
 function make(command: string, message: string): EmailError {
   var e = new Error(message) as EmailError;
+  // Espruino gives every Error a type ("Error") and a stack string (JsVars for as long as the error
+  // lives): only our own type stays, and only when there is no code.
+  delete e.type;
+  delete e.stack;
   e.command = command;
   return e;
 }
 
 /** An error the modem gave no code for; `type` is one of EmailError's types. Without the manual's
  *  tables, so the companion modules that only make these do not carry them. */
-export function emailError(command: string, type: string, message?: string): EmailError {
+export function typedError(command: string, type: string, message?: string): EmailError {
   var e = make(command, message || command + " failed");
   e.type = type;
   return e;

@@ -3,14 +3,14 @@
 // without an error. A UID is remembered before its message is handed on, so no message is ever
 // handed to onMessage twice, even if its deletion failed or the unit restarted in between.
 import { Modem } from "./modem";
-import { emailError, EmailError } from "./errors";
+import { typedError, EmailError } from "./errors";
 import { Callback } from "./flow";
-import { retrieve, simple, list, logout, Listing } from "./pop3";
+import { retrieve, simple, list, Listing } from "./pop3";
 import { createLineSplitter } from "./mail/line-splitter";
 import { createHeaderParser, parseAddress } from "./mail/headers";
 import { decodeWords } from "./mail/encoded-word";
 import { base64Decode, qpDecode } from "./mail/transfer-decode";
-import { find } from "./find";
+import { find, lower } from "./strings";
 import { storageOr } from "./storage";
 
 export interface Filter {
@@ -80,7 +80,7 @@ export function seenStore(file: string, max: number, storage?: any): SeenStore {
 }
 
 function has(value: string, part?: string): boolean {
-  return !part || find(value.toLowerCase(), part.toLowerCase()) >= 0;
+  return !part || find(lower(value), lower(part)) >= 0;
 }
 
 /** Reads message n's headers and (when lines is undefined) its body, at most `cap` bytes of it. */
@@ -96,7 +96,7 @@ function read(m: Modem, n: number, lines: number | undefined, cap: number, done:
   retrieve(m, n, { lines: lines, onData: ls.push }, function (err) {
     if (err) return done(err);
     ls.end();
-    var cte = (h["content-transfer-encoding"] || "").toLowerCase();
+    var cte = lower(h["content-transfer-encoding"] || "");
     body = cte === "base64" ? base64Decode(body) : cte === "quoted-printable" ? qpDecode(body) : body;
     done(null, {
       uid: "",
@@ -115,7 +115,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
   var v: Verifier | undefined = filter.verifier;
   if (filter.key && !v)
     try { v = require("sim900-email-sign").verifier(filter.key, filter.seqFile); } catch (e) {
-      return done(emailError("FETCH", "ARGUMENT", "a key needs the module sim900-email-sign"));
+      return done(typedError("FETCH", "ARGUMENT", "a key needs the module sim900-email-sign"));
     }
   var todo: Listing[] = [];
 
@@ -131,7 +131,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
   });
 
   function finish(err?: EmailError | null) {
-    logout(m, function (e2) {
+    m.logout(function (e2) {
       var e = err || e2;
       done(e, e ? undefined : stats);
     });
@@ -170,7 +170,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
 
   function hand(n: number, msg: FetchedMessage) {
     var over = false;
-    var timer = setTimeout(function () { settle(emailError("FETCH", "TIMEOUT", "handler did not call done")); }, filter.handlerTimeout || 60000);
+    var timer = setTimeout(function () { settle(typedError("FETCH", "TIMEOUT", "handler did not call done")); }, filter.handlerTimeout || 60000);
     function settle(err?: any) {
       if (over) return;
       over = true;

@@ -2,7 +2,7 @@
 // the operation queue (one public call at a time, in order) and recovery: a bearer drop or a reboot
 // forgets what the modem knew, and the next operation prepares it again.
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
-import { emailError, EmailError } from "./errors";
+import { typedError, codeError, EmailError } from "./errors";
 import { once, assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
 
@@ -46,31 +46,63 @@ export interface Options {
   onEvent?: (event: string, line: string) => void;
 }
 
+/** The options with every default filled in, once, at connect. */
+export interface Resolved extends Options {
+  cid: number;
+  timeout: number;
+  chunk: number;
+  ring: number;
+  atTimeout: number;
+  serverTimeout: number;
+  registerTimeout: number;
+  bearerTimeout: number;
+  maxLine: number;
+}
+
+/** The one place the defaults live. */
+export function resolve(options: Options): Resolved {
+  var o = assign({}, options) as Resolved;
+  if (o.ssl === undefined) o.ssl = !!((o.smtp && o.smtp.port === 465) || (o.pop3 && o.pop3.port === 995));
+  o.cid = o.cid || 1;
+  o.timeout = o.timeout || 30;
+  o.chunk = o.chunk || 512;
+  o.ring = o.ring || 1024;
+  o.atTimeout = o.atTimeout || 5000;
+  // a step that waits on a mail server: AT+EMAILTO plus a margin for the network
+  o.serverTimeout = o.serverTimeout || (o.timeout + 15) * 1000;
+  o.registerTimeout = o.registerTimeout || 60;
+  o.bearerTimeout = o.bearerTimeout || 85000; // manual 3.1
+  o.maxLine = o.maxLine || 256;
+  return o;
+}
+
 export interface Modem {
-  o: Options;
-  ch: Channel;
+  readonly o: Resolved;
+  /** The channel, for what lies below a command: raw writes, payloads, URC listeners, waits. */
+  readonly ch: Channel;
   /** Bearer open and email parameters set since the last reboot or bearer drop. */
-  ready: boolean;
-  /** Logged in to POP3. */
-  pop3: boolean;
-  /** SMTP settings the modem holds, by setting name: the command that set it. */
+  readonly ready: boolean;
+  /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1). */
+  readonly pop3: number;
+  /** SMTP settings the modem holds, by setting name: the command that set it (kept by smtp.ts;
+   *  emptied here whenever the modem may have forgotten them). */
   cache: { [key: string]: string };
   /** AT commands written so far. */
-  count: number;
+  readonly count: number;
   /** A command answered locally by the modem. */
   at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
   /** A command whose result line comes from a mail server (timeout AT+EMAILTO plus a margin). */
   server(text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
+  /** Records the POP3 session's state (see pop3). */
+  session(state: number): void;
   /** Prepares the modem if a reboot or a bearer drop made it forget. */
   ensure(next: (err?: any) => void): void;
-  /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. */
+  /** Ends a POP3 session, if one may be open (AT+POP3OUT, manual 2.22). */
+  logout(done: (err?: EmailError | null) => void): void;
+  /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. After
+   *  a failure that leaves the modem's state unknown, it ends what the modem was in the middle of. */
   run(op: (done: Callback) => void, cb?: Callback): void;
   close(): void;
-}
-
-/** How long a step may wait on a mail server: AT+EMAILTO plus a margin for the network. */
-export function serverWait(o: Options): number {
-  return o.serverTimeout || ((o.timeout || 30) + 15) * 1000;
 }
 
 /** A command of connect's sequence: [command, pattern its answer must contain, message when not,
@@ -86,37 +118,63 @@ function bearerStatus(lines: string[]): number {
   return -1;
 }
 
-export function createModem(port: Port, o: Options): Modem {
-  var cid = o.cid || 1;
-  var local = o.atTimeout || 5000;
+/** "+POP3OUT: 1" → 1 */
+export function resultCode(line: string): number {
+  return +line.substring(line.indexOf(":") + 1).split(",")[0];
+}
+
+/** After these the modem's state is unknown: prepare it again before the next operation. */
+function resets(err: EmailError): boolean {
+  var c = err.code;
+  return !(err.type === "ARGUMENT" || err.type === "OPTIONS" || err.type === "SERVER" || err.type === "CLOSED" || (c !== undefined && c >= 65 && c <= 68));
+}
+
+declare var E: any;
+
+export function createModem(port: Port, o: Resolved): Modem {
+  var cid = o.cid;
   var ops: { op: (done: Callback) => void; cb?: Callback }[] = [];
   var busy = false;
   var pollTimer: any;
 
-  var m: Modem = {
+  // Written only here: the interface others see is read-only.
+  var m = {
     o: o,
     ch: createChannel(port, o.log, o.maxLine),
     ready: false,
-    pop3: false,
-    cache: {},
+    pop3: 0,
+    cache: {} as { [key: string]: string },
     count: 0,
-    at: function (text, opts, done) {
+    at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
       m.count++;
-      m.ch.command(text, assign({ timeout: local } as CommandOptions, opts), done);
+      m.ch.command(text, assign({ timeout: o.atTimeout } as CommandOptions, opts), done);
     },
-    server: function (text, until, opts, done) {
-      m.at(text, assign({ timeout: serverWait(o), until: until }, opts), done);
+    server: function (text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
+      m.at(text, assign({ timeout: o.serverTimeout, until: until }, opts), done);
     },
-    ensure: function (next) {
+    session: function (state: number) {
+      m.pop3 = state;
+    },
+    ensure: function (next: (err?: any) => void) {
       if (m.ready) next();
       else prepare(next);
     },
-    run: function (op, cb) {
+    logout: function (done: (err?: EmailError | null) => void) {
+      if (!m.pop3) return done();
+      m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
+        // ERROR: there was no session; no answer at all: the modem may still be logged in
+        if (!err || err.type === "ERROR") m.pop3 = 0;
+        var c = err ? 0 : resultCode(res.result);
+        done(err || (c === 1 ? null : codeError("POP3OUT", c)));
+      });
+    },
+    run: function (op: (done: Callback) => void, cb?: Callback) {
       ops.push({ op: op, cb: cb });
       pump();
     },
     close: function () {
       if (pollTimer) clearTimeout(pollTimer); // never clearTimeout(undefined): Espruino refuses it
+      if (watching) E.removeListener("errorFlag", fifo);
       m.ch.close();
     },
   };
@@ -133,10 +191,28 @@ export function createModem(port: Port, o: Options): Modem {
       if (o.log) o.log("! callback threw: " + e);
     });
     try {
-      job.op(done);
+      job.op(function (err?: any, a?: any, b?: any) {
+        if (err) recover(err, function () { done(err); });
+        else done(null, a, b);
+      });
     } catch (e) {
       done(e);
     }
+  }
+
+  /** The one place that ends what the modem was in the middle of when an operation failed on our
+   *  side: a POP3 session is logged out (accepted even with response data unread, manual 2.19), an
+   *  SMTP step is followed by closing the bearer, which ends an open send (+SMTPSEND: 61). */
+  function recover(err: EmailError, done: () => void) {
+    m.cache = {};
+    if (!resets(err)) return done();
+    m.ready = false;
+    var c = err.command || "";
+    if (c.indexOf("POP3") === 0) {
+      if (!m.pop3) return done(); // already logged out (a failed fetch logs out itself)
+      m.logout(function () { m.pop3 = 0; done(); });
+    } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, function () { done(); });
+    else done();
   }
 
   /** Forget everything the modem held and end the command in flight (its operation fails; one that
@@ -146,7 +222,7 @@ export function createModem(port: Port, o: Options): Modem {
     var c = line.charAt(0);
     var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
     m.ready = false;
-    m.pop3 = false;
+    m.pop3 = 0;
     m.cache = {};
     m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
       c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
@@ -159,13 +235,28 @@ export function createModem(port: Port, o: Options): Modem {
   m.ch.on("UNDER-VOLTAGE WARN", function (line) {
     if (o.onEvent) o.onEvent("UNDERVOLTAGE", line);
   });
+  // The modem's other news: never part of a command's answer.
+  function ignore() {}
+  m.ch.on("RING", ignore);
+  m.ch.on("+CMTI", ignore);
+  m.ch.on("Call Ready", ignore);
+  // A session the server or the modem ended on its own (manual 2.22).
+  m.ch.on("+POP3OUT:", function () { m.pop3 = 0; });
+
+  // The Pico's serial input FIFO drops bytes when full and only raises FIFO_FULL: the operation
+  // under way fails rather than misreading what is left of its answer.
+  function fifo(flags: string[]) {
+    if (flags.indexOf("FIFO_FULL") >= 0) m.ch.abort("FIFO_FULL", "serial input overflowed (FIFO_FULL): bytes from the modem were lost");
+  }
+  var watching = typeof E !== "undefined" && typeof E.on === "function";
+  if (watching) E.on("errorFlag", fifo);
 
   /**
    * Connect's sequence as a table, walked by one function rather than a closure per step (they
    * all sat in RAM while connecting). An entry is a step function or a Command.
    */
   function prepare(done: (err?: any) => void) {
-    var polls = Math.ceil(((o.registerTimeout || 60) * 1000) / 2000);
+    var polls = Math.ceil((o.registerTimeout * 1000) / 2000);
     var sapbr = "AT+SAPBR=3," + cid + ",";
     var steps: (Step | Command)[] = [
       // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
@@ -175,7 +266,7 @@ export function createModem(port: Port, o: Options): Modem {
           m.at("AT", { timeout: 1000 }, function (err) {
             if (!err || --left <= 0) return next(err);
             // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
-            if (err.type === "ERROR") m.at("AT+POP3OUT", { timeout: serverWait(o), until: ["+POP3OUT:"] }, sync);
+            if (err.type === "ERROR") { m.pop3 = 1; m.logout(sync); }
             else sync();
           });
         })();
@@ -196,11 +287,11 @@ export function createModem(port: Port, o: Options): Modem {
       function (next) {
         m.at("AT+SAPBR=2," + cid, null, function (err, res) {
           if (err || bearerStatus(res.lines) === 1) next(err);
-          else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout || 85000 }, next);
+          else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout }, next);
         });
       },
       ["AT+EMAILCID=" + cid],
-      ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout || 30, 10, 120)],
+      ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)],
       ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)],
     );
     var i = 0;
@@ -215,7 +306,7 @@ export function createModem(port: Port, o: Options): Modem {
     }
     function attempt(s: Command, tries: number) {
       m.at(s[0], s[4] ? { logAs: s[4] } : null, function (err, res) {
-        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = emailError(commandName(s[0]), "ERROR", s[2] as string);
+        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = typedError(commandName(s[0]), "ERROR", s[2] as string);
         if (!err || tries <= 1) next(err);
         else pollTimer = setTimeout(function () { attempt(s, tries - 1); }, 2000);
       });
@@ -223,5 +314,5 @@ export function createModem(port: Port, o: Options): Modem {
     next();
   }
 
-  return m;
+  return m as Modem;
 }

@@ -2,7 +2,7 @@
 // later, oldest first, at least once, across resets. Files: "sim900eo" = { seq, attempts } and one
 // "sim900eo.<seq>" = { id, m } per message, m being the message as it will be sent (id in the subject).
 // flush() sets no timer for the next try: the application sleeps retryIn() ms and calls it again.
-import { EmailError, emailError } from "./errors";
+import { EmailError, typedError } from "./errors";
 import { Message } from "./smtp";
 import { utf8Bytes } from "./mail/hex";
 import { assign } from "./flow";
@@ -52,7 +52,7 @@ function def(v: number | undefined, d: number): number {
 
 export function create(mail: Mailer, options?: OutboxOptions): Outbox {
   var o = options || {}, S = storageOr(o.storage);
-  if (!S) throw emailError(C, "FLASH", "no Storage");
+  if (!S) throw typedError(C, "FLASH", "no Storage");
   var name = o.id || "unit", max = def(o.max, 8), maxBytes = def(o.maxBytes, 8192), base = def(o.baseDelay, 30000),
     maxDelay = def(o.maxDelay, 3600000), random = o.random || Math.random, timeout = def(o.timeout, 600000);
   var s = S.readJSON(F, true) || {}, st = { seq: s.seq | 0, attempts: s.attempts | 0 }, busy = false, retry = 0;
@@ -86,7 +86,7 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         if (typeof message !== "object") throw 0;
         var a = message.attachment, m: any = {}, tail = " [" + id + "]", sub = message.subject || "", body = message.body || "";
         if (a && typeof a.data !== "string")
-          throw emailError(C, "ARGUMENT", a.read ? "an attachment read() cannot be stored" : "attachment data must be a string");
+          throw typedError(C, "ARGUMENT", a.read ? "an attachment read() cannot be stored" : "attachment data must be a string");
         assign(m, message);
         // The modem takes 100 chars of subject, and in hex mode (manual 2.12: charset or non-ASCII)
         // 2 of them per UTF-8 byte: cut the user's part so the id always fits.
@@ -94,10 +94,10 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         sub = sub.substr(0, 100 - tail.length);
         while (hex && sub && utf8Bytes(sub + tail).length > 50) sub = sub.slice(0, -1);
         m.subject = sub + tail;
-        if ((hex ? 2 * utf8Bytes(body).length : body.length) > 4096) throw emailError(C, "ARGUMENT", "body is longer than the modem takes");
+        if ((hex ? 2 * utf8Bytes(body).length : body.length) > 4096) throw typedError(C, "ARGUMENT", "body is longer than the modem takes");
         var rec = { id: id, m: m }, len = JSON.stringify(rec).length, u = size();
         if (u.count >= max || u.bytes + len > maxBytes)
-          throw emailError(C, "FULL", "outbox full: at most " + (u.count >= max ? max + " messages" : maxBytes + " bytes"));
+          throw typedError(C, "FULL", "outbox full: at most " + (u.count >= max ? max + " messages" : maxBytes + " bytes"));
         // Message file first, then state: a reset in between keeps the message, and create() then
         // takes its number from the file name, so it is never given to another message.
         try {
@@ -107,10 +107,10 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         } catch (e) {
           // Not acknowledged, so not kept: the caller still has it. n stays used (in RAM) either way.
           try { S.erase(file); } catch (x) { /* nothing more to do */ }
-          throw emailError(C, "FLASH", "cannot write to flash (full?)");
+          throw typedError(C, "FLASH", "cannot write to flash (full?)");
         }
       } catch (e) {
-        err = e && (e as EmailError).type ? e as EmailError : emailError(C, "ARGUMENT", "message cannot be stored");
+        err = e && (e as EmailError).type ? e as EmailError : typedError(C, "ARGUMENT", "message cannot be stored");
       }
       cb(err, err ? undefined : id);
     },
@@ -132,7 +132,7 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
           for (var i = 0; i < l.length; i++) if (!q || seqOf(l[i]) < q) q = seqOf(l[i]);
           if (q) rec = S.readJSON(file = F + "." + q, true);
         } catch (e) {
-          return finish(emailError(C, "FLASH", "cannot read flash"));
+          return finish(typedError(C, "FLASH", "cannot read flash"));
         }
         if (!q) return finish(null);
         var once = false, timer: any = null;
@@ -140,23 +140,23 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
           if (once) return;
           once = true;
           if (timer != null) clearTimeout(timer); // Espruino's clearTimeout(undefined) clears every timer
-          if (err && typeof err !== "object") err = emailError(C, "ERROR", "send failed: " + err);
+          if (err && typeof err !== "object") err = typedError(C, "ERROR", "send failed: " + err);
           // Only a message the server or the module refuses for good is erased unsent: it would block the rest.
           if (err && err.code !== 68 && err.type !== "ARGUMENT") return finish(err);
-          try { S.erase(file); } catch (e) { return finish(emailError(C, "FLASH", "cannot erase " + file)); }
+          try { S.erase(file); } catch (e) { return finish(typedError(C, "FLASH", "cannot erase " + file)); }
           if (err) stats.dropped.push({ id: rec && rec.id || name + "#" + q, err: err });
           else { stats.sent++; ok = true; }
           step();
         }
-        if (!rec || !rec.m) return done(emailError(C, "ARGUMENT", "unreadable " + file));
-        timer = setTimeout(function () { done(emailError(C, "TIMEOUT", "mail.send did not call back")); }, timeout);
+        if (!rec || !rec.m) return done(typedError(C, "ARGUMENT", "unreadable " + file));
+        timer = setTimeout(function () { done(typedError(C, "TIMEOUT", "mail.send did not call back")); }, timeout);
         try { mail.send(rec.m, done); } catch (e) { done(e || "throw"); }
       }
       function left() {
         try { stats.left = size().count; } catch (e) { /* left stays 0 */ }
         return stats;
       }
-      if (busy) return cb(emailError(C, "BUSY", "a flush is running"), left());
+      if (busy) return cb(typedError(C, "BUSY", "a flush is running"), left());
       busy = true;
       step();
     },

@@ -2,7 +2,7 @@
 // character (CR, LF, Ctrl-Z, ESC, NUL...) or a non-ASCII byte could end the parameter, the command or
 // a body early, so it is refused before anything is sent. Limits are the module's, kept within what
 // the SIM900 test commands report.
-import { emailError } from "./errors";
+import { typedError } from "./errors";
 
 // What a SIM900 reports in its test forms is firmware-dependent; these fit the emulator's (tools/).
 export var LIMITS = { host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5 };
@@ -13,11 +13,11 @@ var UNSAFE = /[^\x20\x21\x23-\x7e]/;
 export function quote(command: string, field: string, value: any, max: number, optional?: boolean): string {
   if (value === undefined || value === null || value === "") {
     if (optional) return '""';
-    throw emailError(command, "ARGUMENT", field + " is missing");
+    throw typedError(command, "ARGUMENT", field + " is missing");
   }
   var s = "" + value;
-  if (UNSAFE.test(s)) throw emailError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
-  if (s.length > max) throw emailError(command, "ARGUMENT", field + " is longer than " + max);
+  if (UNSAFE.test(s)) throw typedError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
+  if (s.length > max) throw typedError(command, "ARGUMENT", field + " is longer than " + max);
   return '"' + s + '"';
 }
 
@@ -25,6 +25,6 @@ export function quote(command: string, field: string, value: any, max: number, o
 export function int(command: string, field: string, value: any, min: number, max: number): number {
   var n = +value;
   if (n !== Math.floor(n) || n < min || n > max)
-    throw emailError(command, "ARGUMENT", field + " must be a whole number from " + min + " to " + max);
+    throw typedError(command, "ARGUMENT", field + " must be a whole number from " + min + " to " + max);
   return n;
 }

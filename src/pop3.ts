@@ -1,9 +1,9 @@
 // Receiving (manual 2.13-2.22, examples 3.5-3.7, 3.9): login on demand, single-line commands with
 // their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
-import { Modem, serverWait } from "./modem";
+import { Modem, resultCode } from "./modem";
 import { quote, int, LIMITS } from "./params";
-import { emailError, codeError, EmailError } from "./errors";
+import { typedError, codeError, EmailError } from "./errors";
 import { Callback } from "./flow";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
@@ -24,30 +24,30 @@ export interface RetrieveOptions {
   maxSize?: number;
 }
 
-function code(line: string): number {
-  return +line.substring(line.indexOf(":") + 1).split(",")[0];
-}
-
 export function login(m: Modem, done: (err?: EmailError | null) => void) {
-  if (m.pop3) return done();
+  if (m.pop3 > 1) return done();
   var C = "POP3SRV";
   var p = m.o.pop3;
-  if (!p) return done(emailError(C, "OPTIONS", "no pop3 server in the connect options"));
+  if (!p) return done(typedError(C, "OPTIONS", "no pop3 server in the connect options"));
   var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
   var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
   var srv = head + quote(C, "pop3.password", p.password, LIMITS.password) + port;
   var shown = { logAs: head + '"***"' + port };
   m.at(srv, shown, function (err) {
     // ERROR: the modem may still be logged in from an operation that failed on our side: log out, retry once.
-    if (err && err.type === "ERROR")
-      return m.server("AT+POP3OUT", ["+POP3OUT:"], null, function () { m.at(srv, shown, loggedIn); });
+    if (err && err.type === "ERROR") {
+      m.session(1);
+      return m.logout(function () { m.at(srv, shown, loggedIn); });
+    }
     loggedIn(err);
   });
   function loggedIn(err: EmailError | null) {
     if (err) return done(err);
+    m.session(1); // from here the modem may be in a session, whatever becomes of AT+POP3IN
     m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
-      var c = err ? 0 : code(res.result);
-      if (c === 1) m.pop3 = true;
+      var c = err ? 0 : resultCode(res.result);
+      if (c === 1) m.session(2);
+      else if (!err) m.session(0); // refused: no session
       done(err || (c === 1 ? null : codeError("POP3IN", c)));
     });
   }
@@ -63,11 +63,11 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
     if (err) return done(err);
     var r = res.result;
     if (r.indexOf("+POP3OUT:") === 0) {
-      m.pop3 = false;
-      return done(codeError(name, code(r)));
+      m.session(0);
+      return done(codeError(name, resultCode(r)));
     }
     var f = r.substring(r.indexOf(":") + 1).replace(/^ +/, "").split(",");
-    if (f[0] !== "1") return done(emailError(name, "SERVER", name + ": the server answered -ERR"));
+    if (f[0] !== "1") return done(typedError(name, "SERVER", name + ": the server answered -ERR"));
     done(null, f.slice(1));
   });
 }
@@ -108,8 +108,8 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       onData: onSlice,
     }, function (err, res) {
       if (err || res.result) {
-        if (res.result) m.pop3 = false;
-        return end(err || codeError(C, code(res.result)));
+        if (res.result) m.session(0);
+        return end(err || codeError(C, resultCode(res.result)));
       }
       if (!more) return end();
       if (n || arrived) return read();
@@ -120,7 +120,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       m.ch.wait(stop);
       timer = setTimeout(function () {
         stop("TIMEOUT", "no data from the POP3 server");
-      }, serverWait(m.o));
+      }, m.o.serverTimeout);
     });
   }
 
@@ -135,7 +135,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     m.ch.off("+POP3READ: 3,", go);
     m.ch.wait(null);
     clearTimeout(timer); // harmless when it is the timer itself that fired
-    end(emailError(C, type, message));
+    end(typedError(C, type, message));
   }
 }
 
@@ -150,13 +150,13 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   var ds = createDotStream(function (s) {
     if (problem) return; // drain and discard: the modem takes no other command until all is read
     if (onData) {
-      try { onData(s); } catch (e) { problem = emailError(C, "ERROR", "onData threw: " + e); }
+      try { onData(s); } catch (e) { problem = typedError(C, "ERROR", "onData threw: " + e); }
     } else if (buf.length + s.length > max) {
       buf = "";
-      problem = emailError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
+      problem = typedError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
     } else buf += s;
   }, function () {});
-  multi(m, args, opts.chunk || m.o.chunk || 512, ds.push, function (err) {
+  multi(m, args, opts.chunk || m.o.chunk, ds.push, function (err) {
     var info: any = { size: ds.bytes() };
     if (!onData) info.message = buf;
     done(err || problem, err || problem ? undefined : info);
@@ -173,7 +173,7 @@ export function list(m: Modem, done: Callback) {
       if (f.length > 1) each(f[0], f[1]);
     }, 100);
     var ds = createDotStream(ls.push, ls.end);
-    multi(m, "" + type, m.o.chunk || 512, ds.push, next);
+    multi(m, "" + type, m.o.chunk, ds.push, next);
   }
   scan(1, function (n, v) {
     out.push((at[n] = { n: +n, size: +v, uid: "" }));
@@ -184,14 +184,5 @@ export function list(m: Modem, done: Callback) {
     }, function (err) {
       done(err, err ? undefined : out);
     });
-  });
-}
-
-export function logout(m: Modem, done: (err?: EmailError | null) => void) {
-  if (!m.pop3) return done();
-  m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
-    if (!err) m.pop3 = false; // without a +POP3OUT answer the modem may still be logged in
-    var c = err ? 0 : code(res.result);
-    done(err || (c === 1 ? null : codeError("POP3OUT", c)));
   });
 }

@@ -7,8 +7,8 @@
 // - "RDY" only with a fixed baud rate (AT+IPR); auto-bauding it prints nothing until it hears "AT".
 // - AT+CPOWD=1 or the key: "NORMAL POWER DOWN" ~1.7 s+ later (logout). Restart: wait at least 800 ms
 //   after STATUS goes low (SIM900D HD V2.02 4.2.3). Voltage URCs: SIM900D HD V1.04 3.4.2.3.
-import { emailError, EmailError } from "./errors";
-import { find } from "./find";
+import { typedError, EmailError } from "./errors";
+import { find } from "./strings";
 
 export interface PowerOptions {
   /** The board pin wired to PWRKEY (directly, or through the shield's transistor). */
@@ -183,7 +183,7 @@ export function create(port: Port, o: PowerOptions): Power {
 
   function begin(done: PowerCallback) {
     if (cb) {
-      try { done(emailError("PWRKEY", "BUSY", "on() or off() already running")); } catch (e) { emit("error", e); }
+      try { done(typedError("PWRKEY", "BUSY", "on() or off() already running")); } catch (e) { emit("error", e); }
       return false;
     }
     cb = done;
@@ -206,7 +206,7 @@ export function create(port: Port, o: PowerOptions): Power {
           pulseKey();
           poll(pulse + POLL);
           wait(pulse + ready, function (l) { return l == "OK" || l == "RDY" || l == "Call Ready"; }, function (l) {
-            finish(l ? null : emailError("PWRKEY", "TIMEOUT", "no answer after PWRKEY"), { already: false });
+            finish(l ? null : typedError("PWRKEY", "TIMEOUT", "no answer after PWRKEY"), { already: false });
           });
         }, gap > 0 ? gap : 0);
       });
@@ -222,7 +222,7 @@ export function create(port: Port, o: PowerOptions): Power {
           wait(pulse + offMs, down, function (l) {
             if (l) return finish(null, { already: false });
             probe(function (up) { // silent now: off
-              finish(up ? emailError("PWRKEY", "TIMEOUT", "still on after AT+CPOWD and PWRKEY") : null, { already: false });
+              finish(up ? typedError("PWRKEY", "TIMEOUT", "still on after AT+CPOWD and PWRKEY") : null, { already: false });
             });
           });
         });
@@ -236,7 +236,7 @@ export function create(port: Port, o: PowerOptions): Power {
     stop: function () {
       onEvent = null;
       clearBoot();
-      finish(emailError("PWRKEY", "CLOSED", "stopped"));
+      finish(typedError("PWRKEY", "CLOSED", "stopped"));
     },
   };
 }

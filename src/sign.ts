@@ -8,9 +8,9 @@
 // transport may add a final CRLF). hmac = HMAC-SHA256(key, seq + "\n" + payload), hex, over byte
 // strings (UTF-8 bytes; Espruino strings are bytes already). A body is applied only when the hmac
 // matches and seq is above the last committed one (kept in a Storage file), so forged and replayed
-// emails are refused. Errors are emailError("CONFIG", type, message), type "UNSIGNED" (no well-formed
+// emails are refused. Errors are typedError("CONFIG", type, message), type "UNSIGNED" (no well-formed
 // sig line), "FORGED" (hmac does not match) or "REPLAY" (seq not above the last applied one).
-import { EmailError, emailError } from "./errors";
+import { EmailError, typedError } from "./errors";
 import { storageOr } from "./storage";
 
 declare var E: any;
@@ -138,13 +138,13 @@ export function verifier(key: string, file?: string, storage?: any): Verifier {
       var nl = body.indexOf("\n"), w = (nl < 0 ? body : body.slice(0, nl)).trim().split(" "),
         seq = +w[1], mac = (w[2] || "").toLowerCase(), d = 0, i, exp, p, top;
       if (w.length != 3 || w[0] != "sig:" || "" + seq !== w[1] || seq % 1 || seq < 1 || seq > 2147483647 || mac.length != 64)
-        return emailError("CONFIG", "UNSIGNED", "Config email is not signed");
+        return typedError("CONFIG", "UNSIGNED", "Config email is not signed");
       p = norm(nl < 0 ? "" : body.slice(nl + 1));
       exp = hmac(key, seq + "\n" + p);
       // compare every char, so the time taken tells nothing about where a forged hmac differs
       for (i = 0; i < 64; i++) d |= exp.charCodeAt(i) ^ mac.charCodeAt(i);
-      if (d) return emailError("CONFIG", "FORGED", "Config email signature is wrong");
-      if (seq <= (top = last())) return emailError("CONFIG", "REPLAY", "Config email seq " + seq + " is not above " + top);
+      if (d) return typedError("CONFIG", "FORGED", "Config email signature is wrong");
+      if (seq <= (top = last())) return typedError("CONFIG", "REPLAY", "Config email seq " + seq + " is not above " + top);
       return { seq: seq, payload: p };
     },
     commit: function (seq) {

@@ -3,7 +3,7 @@
 // attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
 import { Modem } from "./modem";
 import { quote, int, LIMITS } from "./params";
-import { emailError, codeError, EmailError } from "./errors";
+import { typedError, codeError, EmailError } from "./errors";
 import { Callback } from "./flow";
 
 declare var E: any;
@@ -60,8 +60,8 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   var C = "SMTPSEND";
   var o = m.o;
   var s = o.smtp;
-  if (!s) throw emailError(C, "OPTIONS", "no smtp server in the connect options");
-  if (!o.from) throw emailError(C, "OPTIONS", "no from address in the connect options");
+  if (!s) throw typedError(C, "OPTIONS", "no smtp server in the connect options");
+  if (!o.from) throw typedError(C, "OPTIONS", "no from address in the connect options");
   var out: Setting[] = [];
   function add(key: string, cmd: string, log?: string) {
     out.push({ key: key, cmd: cmd, log: log });
@@ -84,26 +84,26 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   var count = 0;
   for (var t = 0; t < 3; t++) {
     var r = list(types[t]);
-    if (r.length > LIMITS.rcpt) throw emailError(C, "ARGUMENT", "more than " + LIMITS.rcpt + " recipients of one kind");
+    if (r.length > LIMITS.rcpt) throw typedError(C, "ARGUMENT", "more than " + LIMITS.rcpt + " recipients of one kind");
     count += r.length;
     for (var i = 0; i < r.length; i++)
       add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.address) +
         (r[i].name ? "," + quote(C, "recipient name", r[i].name, LIMITS.name) : ""));
   }
-  if (!count) throw emailError(C, "ARGUMENT", "no recipient");
+  if (!count) throw typedError(C, "ARGUMENT", "no recipient");
 
   if (hex) {
     subject = toHex(subject);
     body = toHex(body);
   }
-  if (subject.length > LIMITS.subject) throw emailError(C, "ARGUMENT", "subject is longer than the modem takes");
+  if (subject.length > LIMITS.subject) throw typedError(C, "ARGUMENT", "subject is longer than the modem takes");
   add("SUB", "AT+SMTPSUB=\"" + subject + "\"");
-  if (body.length > LIMITS.body) throw emailError(C, "ARGUMENT", "body is longer than " + LIMITS.body + " bytes as sent");
+  if (body.length > LIMITS.body) throw typedError(C, "ARGUMENT", "body is longer than " + LIMITS.body + " bytes as sent");
 
   var f = msg.attachment;
   if (!f) add("FILE", "AT+SMTPFILE=0");
   else {
-    if (f.data === undefined && typeof f.read !== "function") throw emailError(C, "ARGUMENT", "attachment has neither data nor read");
+    if (f.data === undefined && typeof f.read !== "function") throw typedError(C, "ARGUMENT", "attachment has neither data nor read");
     add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name, LIMITS.file) + "," + (f.binary ? 1 : 0));
   }
   return { list: out, body: body };
@@ -162,7 +162,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   // The attachment's bytes go through one buffer of at most `ring` bytes (1024): RAM stays the same
   // whatever the attachment's size. Producer pieces are byte strings or Uint8Arrays.
   var f = msg.attachment;
-  var size = m.o.ring || 1024;
+  var size = m.o.ring;
   var off = 0;
   var buf = "";
   var eof = !f;
@@ -175,7 +175,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
         p = d === undefined ? ((f as Attachment).read as (n: number) => any)(want) : typeof d === "string" ? d.substr(off, want) : d.subarray(off, off + want);
         off += want;
       } catch (e) {
-        return emailError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
+        return typedError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
       }
       if (!p || !p.length) eof = true;
       else buf += typeof p === "string" ? p : typeof E !== "undefined" ? E.toString(p) : String.fromCharCode.apply(null, p);
@@ -183,19 +183,22 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   }
 
   function finished(err: EmailError | null, line: string) {
-    if (err) return done(err);
     var x = /^\+SMTPSEND: *(\d+)/.exec(line);
+    if (err) {
+      if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
+      return done(err);
+    }
     if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1]), { commands: m.count - first, size: sent });
     var ft = /^\+SMTPFT: *1,(\d+)/.exec(line);
     if (ft) return transfer(+ft[1]);
-    done(emailError(C, "ERROR", "unexpected answer " + line));
+    done(typedError(C, "ERROR", "unexpected answer " + line));
   }
 
   // manual 2.11: "+SMTPFT: 1,<max>" invites a request of at most max bytes; 0 ends the attachment.
   function transfer(max: number) {
     var bad = fill();
     if (bad) return done(bad);
-    var n = Math.min(m.o.chunk || 512, max, buf.length);
+    var n = Math.min(m.o.chunk, max, buf.length);
     if (!n) return m.server("AT+SMTPFT=0", ["+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
     var k = 0;
     m.server("AT+SMTPFT=" + n, ["+SMTPFT: 1,", "+SMTPSEND:"], {

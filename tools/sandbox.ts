@@ -34,18 +34,46 @@ export function realHost(): SandboxHost {
 }
 
 /**
- * Espruino's own String.indexOf, bug included (2v29, non-SAVE_ON_FLASH builds such as the Pico's):
+ * Espruino's own String.indexOf, bugs included (2v29, non-SAVE_ON_FLASH builds such as the Pico's):
  * it scans to the end of the string, so a needle that only begins there is reported too
- * ("...x\r".indexOf("\r\n") is the index of that "\r"). Code that runs on a board must cope.
+ * ("...x\r".indexOf("\r\n") is the index of that "\r"); and an empty needle is not found at or past
+ * the end ("".indexOf("") and "abc".indexOf("", 3) are -1). Code that runs on a board must cope.
  */
 export const ESPRUINO_INDEXOF =
   "(function () { var real = String.prototype.indexOf;" +
   " String.prototype.indexOf = function (needle, from) {" +
   "  var s = String(this), n = String(needle), i = real.call(s, n, from);" +
+  "  if (!n.length) return i >= s.length ? -1 : i;" +
   "  if (i >= 0 || n.length > s.length) return i;" +
   "  var k = Math.max(from > 0 ? Math.min(from, s.length - n.length + 1) : 0, s.length - n.length + 1);" +
   "  for (; k < s.length; k++) if (real.call(n, s.substring(k)) === 0) return k;" +
   "  return -1; }; })();";
+
+/**
+ * The rest of what Espruino 2v29 (Pico-sized Linux build, no Unicode) does differently from V8, each
+ * seen on the real interpreter:
+ * - split with a string separator two or more characters longer than the string returns []
+ *   ("s ".split("\r\n..") and "x".split("=\r\n") drop the string);
+ * - trim removes only ASCII white space (it keeps "\xa0");
+ * - toLowerCase and toUpperCase change only A-Z and a-z;
+ * - every Error has own enumerable "message", "type" ("Error") and "stack" properties.
+ */
+export const ESPRUINO_QUIRKS =
+  ESPRUINO_INDEXOF +
+  "(function () { var split = String.prototype.split;" +
+  " String.prototype.split = function (sep, limit) {" +
+  "  var s = String(this);" +
+  "  if (typeof sep === 'string' && sep.length - s.length >= 2) return [];" +
+  "  return split.call(s, sep, limit); };" +
+  " String.prototype.trim = function () { return String(this).replace(/^[ \\t\\n\\v\\f\\r]+/, '').replace(/[ \\t\\n\\v\\f\\r]+$/, ''); };" +
+  " String.prototype.toLowerCase = function () { return String(this).replace(/[A-Z]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) + 32); }); };" +
+  " String.prototype.toUpperCase = function () { return String(this).replace(/[a-z]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 32); }); };" +
+  " var RealError = Error;" +
+  " Error = function Error(message) { var e = new RealError(message), p = { writable: true, enumerable: true, configurable: true };" +
+  "  p.value = e.message; Object.defineProperty(e, 'message', p);" +
+  "  p.value = 'Error'; Object.defineProperty(e, 'type', p);" +
+  "  p.value = '    at [raw]\\n'; Object.defineProperty(e, 'stack', p); return e; };" +
+  " Error.prototype = RealError.prototype; })();";
 
 /** Evaluates `file` as Espruino's require() would and returns its exports. */
 export function loadBundle(file: string, host: SandboxHost = realHost()): any {
@@ -60,7 +88,7 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
       "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;",
     ctx,
   );
-  vm.runInContext(ESPRUINO_INDEXOF, ctx);
+  vm.runInContext(ESPRUINO_QUIRKS, ctx);
   // Espruino's native byte helpers and atob, as the board has them.
   vm.runInContext(
     "var E = { toUint8Array: function (s) { var u = new Uint8Array(s.length);" +

@@ -1,9 +1,10 @@
 // The command channel: one AT command in flight, the rest queued in order. A command ends on OK
-// (plus, for the email commands, the result line that follows it: "+POP3IN: 1", "+SMTPSEND: 1"),
-// ERROR, +CME ERROR or +CMS ERROR, or its own timeout, and always in exactly one callback.
-// Lines that are not the in-flight command's go to URC listeners by prefix. It knows nothing of email.
+// (plus, when asked, a result line that follows it), ERROR, +CME ERROR or +CMS ERROR, or its own
+// timeout, and always in exactly one callback. A line starting with a prefix that a layer above
+// registered with on() is that layer's URC and never part of a command's answer: the channel itself
+// names no command.
 import { createReader } from "./reader";
-import { emailError, codeError, EmailError } from "../errors";
+import { typedError, codeError, EmailError } from "../errors";
 
 export interface CommandOptions {
   /** Milliseconds for the whole exchange, result line included. */
@@ -36,11 +37,14 @@ export interface Channel {
   /** Raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n. */
   write(data: string): void;
   expect(n: number): void;
+  /** Lines starting with `prefix` are unsolicited (URCs): they go to fn, never to a command. */
   on(prefix: string, fn: (line: string) => void): void;
   off(prefix: string, fn: (line: string) => void): void;
   /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
-   *  serverOnly: a command that waits on no result line fails only when its own answer comes.
-   *  With no command in flight it ends the wait set with wait(), if any. */
+   *  serverOnly: the command fails only when its own answer comes (its OK, or its result line, which
+   *  is passed on with the error and may carry the modem's code), within SETTLE ms for a result line.
+   *  With no command in flight it ends the wait set with wait(), if any. A payload still arriving is
+   *  discarded to its end either way. */
   abort(type: string, message: string, serverOnly?: boolean): void;
   /** A wait between commands (for a URC) that abort() must end too; null when it is over. */
   wait(fn: ((type: string, message: string) => void) | null): void;
@@ -59,13 +63,18 @@ interface Pending {
   timer: any;
   /** It fails with this, but only when its own final answer comes (so no answer is left stray). */
   fail: EmailError | null;
+  /** The size of the payload announced last, for the message when it is cut short. */
+  n: number;
+  /** Date.now() when its onData last returned: the caller's time is not the modem's. */
+  last: number;
 }
 
-// Lines that are never an answer to the command in flight unless it claims them (manual 2.10,
-// 2.11, 2.19, 3.1 and the modem's power and call URCs).
-var URC = /^(RING|\+CMTI|\+SAPBR \d|\+SMTPFT|\+SMTPSEND|\+POP3READ: 3,|\+POP3OUT|RDY|Call Ready|NORMAL POWER DOWN|UNDER-VOLTAGE)/;
 // No "?" quantifier and no "$" after an alternation: Espruino's regex engine gets both wrong.
 var CMx = /^\+CM[ES] ERROR: *(\d+)$/;
+// How long a command whose answer was disturbed (abort with serverOnly) waits for its result line.
+var SETTLE = 5000;
+// After a payload was cut short, how long the line must stay quiet before the next command goes out.
+var QUIET = 500;
 
 /** "AT+SMTPSRV=\"x\",25" → "SMTPSRV" */
 export function commandName(text: string): string {
@@ -84,6 +93,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   var listeners: { p: string; f: (line: string) => void }[] = [];
   var closed = false;
   var waiter: ((type: string, message: string) => void) | null = null;
+  // Set while the rest of a cut payload and the OK after it are discarded: no command goes out.
+  var draining: any = 0;
 
   function trace(s: string) {
     if (log) try { log(s); } catch (e) { /* a logger must not break the stream */ }
@@ -94,6 +105,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     if (!c) return;
     cur = null;
     clearTimeout(c.timer);
+    // Its payload is still arriving: its bytes and the OK after them are not the next command's.
+    if (reader.left() && !closed) hush();
     try {
       c.done(err, { lines: c.lines, result: c.result });
     } catch (e) {
@@ -102,15 +115,39 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     next();
   }
 
-  function next() {
-    if (cur || closed || !queue.length) return;
-    var c = (cur = queue.shift() as Pending);
+  /** (Re)starts the wait for the line to go quiet; when it has, the rest of a cut payload is given up. */
+  function hush() {
+    if (draining) clearTimeout(draining);
+    draining = setTimeout(settled, QUIET);
+  }
+  function settled() {
+    if (draining) clearTimeout(draining);
+    draining = 0;
+    reader.expect(0);
+    next();
+  }
+
+  function arm(c: Pending, ms: number) {
     c.timer = setTimeout(function () {
-      if (cur === c) {
-        reader.expect(0);
-        finish(emailError(commandName(c.text), "TIMEOUT", commandName(c.text) + ": no answer from the modem"));
-      }
-    }, c.opts.timeout);
+      if (cur !== c) return;
+      var idle = Date.now() - c.last;
+      if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
+      var name = commandName(c.text), left = reader.left();
+      finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
+    }, ms);
+  }
+
+  /** A disturbed command's result line follows at once (a bearer drop: "+SMTPSEND: 61"), or never. */
+  function settle(c: Pending) {
+    clearTimeout(c.timer);
+    c.last = 0;
+    arm(c, SETTLE < c.opts.timeout ? SETTLE : c.opts.timeout);
+  }
+
+  function next() {
+    if (cur || closed || draining || !queue.length) return;
+    var c = (cur = queue.shift() as Pending);
+    arm(c, c.opts.timeout);
     trace("> " + (c.opts.logAs || c.text));
     port.write(c.text + "\r");
   }
@@ -130,32 +167,33 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function onLine(line: string) {
     trace("< " + line);
     var c = cur;
-    if (c) {
+    var f = line === "OK" || line === "ERROR" ? [line] : CMx.exec(line);
+    if (draining) {
+      // the final answer of the command whose payload was cut: the line is clear again
+      if (f) return settled();
+    } else if (c) {
       if (startsWithAny(line, c.opts.ends)) {
         c.result = line;
-        finish(null);
-        return;
+        return finish(c.fail);
       }
       if (c.opts.until && startsWithAny(line, c.opts.until)) {
         c.result = line;
-        if (c.ok) finish(null);
+        if (c.ok || c.fail) finish(c.fail);
         return;
       }
-      var f = line === "OK" || line === "ERROR" ? [line] : CMx.exec(line);
       if (f) {
         var name = commandName(c.text);
-        if (c.fail) finish(c.fail);
+        // a disturbed command that waits for a result line may still get it, after OK or ERROR
+        if (c.fail) { if (c.opts.until) settle(c); else finish(c.fail); }
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
-        } else finish(f[1] ? codeError(name, +f[1]) : emailError(name, "ERROR", name + ": the modem answered ERROR"));
+        } else finish(f[1] ? codeError(name, +f[1]) : typedError(name, "ERROR", name + ": the modem answered ERROR"));
         return;
       }
       if (c.opts.onLine && c.opts.onLine(line)) return;
-      if (!URC.test(line)) {
-        c.lines.push(line);
-        return;
-      }
+      if (!urc(line)) c.lines.push(line);
+      return;
     }
     urc(line);
   }
@@ -168,11 +206,15 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         else port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
       },
       data: function (slice, left) {
-        if (cur && cur.opts.onData) cur.opts.onData(slice, left);
+        var c = cur;
+        if (c && c.opts.onData) {
+          c.opts.onData(slice, left);
+          c.last = Date.now();
+        }
       },
       overflow: function () {
         trace("! line over the bound dropped");
-        if (cur) cur.fail = emailError(commandName(cur.text), "OVERFLOW", "a response line was too long");
+        if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
       },
     },
     maxLine,
@@ -181,10 +223,11 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function onData(data: string) {
     // Espruino removes a data handler that throws, for good: nothing may escape from here.
     try {
+      if (draining) hush();
       reader.push(data);
     } catch (e) {
       trace("! " + e);
-      if (cur) finish(emailError(commandName(cur.text), "ERROR", "internal error: " + e));
+      if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
     }
   }
   port.on("data", onData);
@@ -192,16 +235,19 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   return {
     command: function (text, opts, done) {
       if (closed) {
-        done(emailError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
+        done(typedError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
         return;
       }
-      queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0, fail: null });
+      queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0, fail: null, n: 0, last: 0 });
       next();
     },
     write: function (data) {
       port.write(data);
     },
-    expect: reader.expect,
+    expect: function (n) {
+      if (cur) cur.n = n;
+      reader.expect(n);
+    },
     on: function (p, f) {
       listeners.push({ p: p, f: f });
     },
@@ -212,17 +258,20 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     abort: function (type, message, serverOnly) {
       var w = waiter;
       waiter = null;
-      if (!cur) return void (w && w(type, message));
-      var err = emailError(commandName(cur.text), type, message);
-      if (serverOnly && !cur.opts.until) return void (cur.fail = err);
-      reader.expect(0);
-      finish(err);
+      var c = cur;
+      if (!c) return void (w && w(type, message));
+      var err = typedError(commandName(c.text), type, message);
+      if (!serverOnly) return finish(err);
+      c.fail = err;
+      if (c.opts.until) settle(c);
     },
     close: function () {
       if (closed) return;
       closed = true;
+      if (draining) clearTimeout(draining);
+      draining = 0;
       if (port.removeListener) port.removeListener("data", onData);
-      var err = emailError("CLOSE", "CLOSED", "the connection was closed");
+      var err = typedError("CLOSE", "CLOSED", "the connection was closed");
       finish(err);
       while (queue.length) {
         var q = queue.shift() as Pending;

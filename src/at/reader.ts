@@ -18,6 +18,8 @@ export interface Reader {
   push(chunk: string): void;
   /** The next n bytes are payload, whatever they contain. Call it from within a line event. */
   expect(n: number): void;
+  /** Payload bytes still expected. */
+  left(): number;
   reset(): void;
 }
 
@@ -82,6 +84,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   return {
     push: push,
     expect: function (n: number) { raw = n > 0 ? n : 0; },
+    left: function () { return raw; },
     reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; },
   };
 }

@@ -1,7 +1,7 @@
 // POP3 multi-line response reader (RFC 1939 3): drops the status line, undoes dot-stuffing and stops
-// at the terminating "." line. Slices may be split anywhere; work is per slice with indexOf/split,
+// at the terminating "." line. Slices may be split anywhere; work is per slice with native calls,
 // never per byte. Between slices it holds at most 4 bytes: a tail of "\r\n.\r" not yet decidable.
-import { find } from "../find";
+import { find, replaceAll } from "../strings";
 
 export interface DotStream {
   /** Feed the next raw slice. Ignored once the end has been seen. */
@@ -45,7 +45,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       state = 1;
       skip = 2;
     }
-    var n = s.length, k, plain = s.indexOf("\n.") < 0;
+    var n = s.length, k, plain = find(s, "\n.") < 0;
     if (plain) {
       // Most slices: no line starts with a dot, so no terminator and nothing to unstuff. Only a
       // final "\r" or "\r\n" is held. (Measured on Espruino: this path is what keeps up.)
@@ -54,7 +54,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       var e = find(s, "\r\n.\r\n");
       if (e >= 0) {
         state = 2;
-        deliver(s.substring(0, e + 2).split("\r\n..").join("\r\n."));
+        deliver(replaceAll(s.substring(0, e + 2), "\r\n..", "\r\n."));
         onEnd();
         return;
       }
@@ -63,7 +63,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     }
     carry = s.substring(n - k);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (k < n) deliver(plain ? s.substring(0, n - k) : s.substring(0, n - k).split("\r\n..").join("\r\n."));
+    if (k < n) deliver(plain ? s.substring(0, n - k) : replaceAll(s.substring(0, n - k), "\r\n..", "\r\n."));
   }
 
   return { push: push, bytes: function () { return count; } };

@@ -1,6 +1,6 @@
 // RFC 2047 encoded words in a header value. Header values are short, so string work per word is fine.
 import { base64Decode, qpDecode } from "./transfer-decode";
-import { find } from "../find";
+import { find } from "../strings";
 
 /**
  * Replaces each =?charset?B?text?= / =?charset?Q?text?= (B/Q in either case) by its decoded bytes.

@@ -1,5 +1,6 @@
 // Streaming RFC 5322 header block parser, fed one line at a time (no line end), e.g. from a line
 // splitter. Headers are short, so per-line string work is fine here.
+import { trim, lower } from "../strings";
 
 export interface HeaderParser {
   /** Feed one line. Returns false once the blank line ending the header block has been seen. */
@@ -24,7 +25,7 @@ export function createHeaderParser(
   var name = "", value = "", done = false;
 
   function flush() {
-    if (name) onHeader(name, value.trim());
+    if (name) onHeader(name, trim(value));
     name = "";
   }
 
@@ -49,7 +50,7 @@ export function createHeaderParser(
     flush();
     var i = l.indexOf(":");
     if (i > 0) {
-      name = l.substring(0, i).trim().toLowerCase();
+      name = lower(trim(l.substring(0, i)));
       value = "";
       add(l.substring(i + 1).replace(/^[ \t]+/, ""));
     }
@@ -72,5 +73,5 @@ export function parseAddress(value: string): string {
     v = v.substring(i + 1);
     i = v.indexOf(">");
   } else i = v.indexOf(",");
-  return (i < 0 ? v : v.substring(0, i)).trim();
+  return trim(i < 0 ? v : v.substring(0, i));
 }

@@ -1,5 +1,6 @@
 // Content-Transfer-Encoding decoders (RFC 2045 6.7, 6.8) for a capped config body or a header word.
 // Native calls only: atob (Espruino has it built in) and regex replaces.
+import { replaceAll } from "../strings";
 declare function atob(s: string): string;
 
 /** base64, ignoring everything outside the alphabet; a "=" ends a group, so padded runs concatenate. */
@@ -16,7 +17,7 @@ export function base64Decode(s: string): string {
 /** quoted-printable: "=" at a line end → nothing (soft break), "=XX" → byte; any other "=" is kept.
  *  (No "?" or "{2}" in the regex: Espruino's regex engine does not handle them.) */
 export function qpDecode(s: string): string {
-  return s.split("=\r\n").join("").split("=\n").join("").replace(/=([0-9A-Fa-f][0-9A-Fa-f])/g, function (m, x) {
+  return replaceAll(replaceAll(s, "=\r\n", ""), "=\n", "").replace(/=([0-9A-Fa-f][0-9A-Fa-f])/g, function (m, x) {
     return String.fromCharCode(parseInt(x, 16));
   });
 }
