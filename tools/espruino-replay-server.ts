@@ -53,7 +53,7 @@ export async function serveReplay(rec: Recording): Promise<ReplayServer> {
         bad = `write ${step}: ${show(inbuf.slice(0, Math.max(n, 40)))} recorded ${show(want)}`;
         return;
       }
-      if (inbuf.length < want.length) return; // the rest is on its way
+      if (inbuf.length < want.length) break; // the rest is on its way
       inbuf = inbuf.slice(want.length);
       queue.push(...rec.steps[step].chunks);
       step++;
@@ -68,6 +68,7 @@ export async function serveReplay(rec: Recording): Promise<ReplayServer> {
     data = s;
     queue.push(...rec.pre);
     s.on("data", onWrite);
+    pump(); // the harness may have said it is ready first
     s.on("error", () => undefined);
   });
   const ackServer = net.createServer((s) => {

@@ -66,7 +66,8 @@ export async function record(scenario: string, mailbox: (deliver: (raw: string) 
   inner.close();
   emu.close?.();
   await backend.close();
-  return { results, rec };
+  // as JSON, as Espruino's come back (undefined becomes null)
+  return { results: JSON.parse(JSON.stringify(results)), rec };
 }
 
 // What Espruino prints when a script goes wrong
