@@ -125,7 +125,9 @@ for (k = 0; k < N; k++) {
 var tn = cpu() - c0;
 print("CPU " + JSON.stringify({ bytes: N * PAYLOAD, module: tm, naive: tn, got: gm, gotNaive: got, done: done, reads: N }));
 `;
-  const r = await runEspruino(freshDir(), script, /CPU \{.*\}/, 900000, OOM);
+  const dir = freshDir();
+  const r = await runEspruino(dir, script, /CPU \{.*\}/, 900000, OOM);
+  fs.rmSync(dir, { recursive: true, force: true });
   const res = tagged(r.out, "CPU");
   if (!res) throw new Error("no CPU figures from Espruino: " + r.exit + "\n" + tail(r.out));
   if (res.done !== res.reads || res.got !== res.gotNaive) throw new Error("the paths disagree: " + JSON.stringify(res));
