@@ -131,6 +131,10 @@ function resets(err: EmailError): boolean {
 
 declare var E: any;
 
+// The modem's own lines (manual 3.1's DEACT, a reboot's RDY, the power-down and under-voltage URCs,
+// calls and texts): one pattern and one handler, so they cost no listener each in RAM.
+var NEWS = /^(\+SAPBR \d+: DEACT|RDY|NORMAL POWER DOWN|UNDER-VOLTAGE POWER DOWN|UNDER-VOLTAGE WARN|RING|\+CMTI|Call Ready|\+POP3OUT:)/;
+
 export function createModem(port: Port, o: Resolved): Modem {
   var cid = o.cid;
   var ops: { op: (done: Callback) => void; cb?: Callback }[] = [];
@@ -140,7 +144,7 @@ export function createModem(port: Port, o: Resolved): Modem {
   // Written only here: the interface others see is read-only.
   var m = {
     o: o,
-    ch: createChannel(port, o.log, o.maxLine),
+    ch: createChannel(port, o.log, o.maxLine, news),
     ready: false,
     pop3: 0,
     cache: {} as { [key: string]: string },
@@ -215,33 +219,27 @@ export function createModem(port: Port, o: Resolved): Modem {
     else done();
   }
 
-  /** Forget everything the modem held and end the command in flight (its operation fails; one that
-   *  waits on a mail server fails when its answer comes after a bearer drop). One function for the
-   *  four lines, so no closure per line holds its message in RAM for the whole session. */
-  function lost(line: string) {
-    var c = line.charAt(0);
-    var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
-    m.ready = false;
-    m.pop3 = 0;
-    m.cache = {};
-    m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
-      c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
-    if (o.onEvent) o.onEvent(event, line);
+  /** The modem's news (NEWS): true when the line was one. A bearer drop, a reboot or a power-down
+   *  forgets everything the modem held and ends the command in flight (its operation fails; one that
+   *  waits on a mail server fails when its answer comes after a bearer drop). One function for all
+   *  of them, so no listener or closure per line holds JsVars for the whole session. */
+  function news(line: string): boolean {
+    var x = NEWS.exec(line);
+    if (!x) return false;
+    var c = line.charAt(0), w = x[1];
+    if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
+    else if (w === "UNDER-VOLTAGE WARN") { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
+    else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === "RDY" : c === "N" || c === "U") {
+      var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
+      m.ready = false;
+      m.pop3 = 0;
+      m.cache = {};
+      m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
+        c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
+      if (o.onEvent) o.onEvent(event, line);
+    }
+    return true;
   }
-  m.ch.on("+SAPBR " + cid + ": DEACT", lost);
-  m.ch.on("RDY", lost);
-  m.ch.on("NORMAL POWER DOWN", lost);
-  m.ch.on("UNDER-VOLTAGE POWER DOWN", lost);
-  m.ch.on("UNDER-VOLTAGE WARN", function (line) {
-    if (o.onEvent) o.onEvent("UNDERVOLTAGE", line);
-  });
-  // The modem's other news: never part of a command's answer.
-  function ignore() {}
-  m.ch.on("RING", ignore);
-  m.ch.on("+CMTI", ignore);
-  m.ch.on("Call Ready", ignore);
-  // A session the server or the modem ended on its own (manual 2.22).
-  m.ch.on("+POP3OUT:", function () { m.pop3 = 0; });
 
   // The Pico's serial input FIFO drops bytes when full and only raises FIFO_FULL: the operation
   // under way fails rather than misreading what is left of its answer.

@@ -87,7 +87,8 @@ function startsWithAny(line: string, prefixes?: string[]): boolean {
   return false;
 }
 
-export function createChannel(port: Port, log?: (line: string) => void, maxLine?: number): Channel {
+/** `news`: the layer above's handler for its own URCs, tried first; true when the line was one. */
+export function createChannel(port: Port, log?: (line: string) => void, maxLine?: number, news?: (line: string) => boolean): Channel {
   var queue: Pending[] = [];
   var cur: Pending | null = null;
   var listeners: { p: string; f: (line: string) => void }[] = [];
@@ -154,6 +155,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
 
   function urc(line: string) {
     var hit = false;
+    if (news) try { hit = news(line); } catch (e) { trace("! listener threw: " + e); }
     for (var i = 0; i < listeners.length; i++) {
       var l = listeners[i];
       if (line.indexOf(l.p) === 0) {
