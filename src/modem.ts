@@ -249,52 +249,59 @@ export function createModem(port: Port, o: Resolved): Modem {
   var watching = typeof E !== "undefined" && typeof E.on === "function";
   if (watching) E.on("errorFlag", fifo);
 
-  /**
-   * Connect's sequence as a table, walked by one function rather than a closure per step (they
-   * all sat in RAM while connecting). An entry is a step function or a Command.
-   */
   function prepare(done: (err?: any) => void) {
-    var polls = Math.ceil((o.registerTimeout * 1000) / 2000);
-    var sapbr = "AT+SAPBR=3," + cid + ",";
-    var steps: (Step | Command)[] = [
-      // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
-      function (next) {
-        var left = 10;
-        (function sync() {
-          m.at("AT", { timeout: 1000 }, function (err) {
-            if (!err || --left <= 0) return next(err);
-            // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
-            if (err.type === "ERROR") { m.pop3 = 1; m.logout(sync); }
-            else sync();
-          });
-        })();
-      },
-      ["ATE0"],
-      // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
-      ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5],
-      ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls],
-      ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls],
-      [sapbr + '"Contype","GPRS"'],
-      [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)],
-    ];
-    if (o.apnUser) steps.push([sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)]);
-    if (o.apnPassword)
-      steps.push([sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"']);
-    steps.push(
-      // Open the bearer only if the query says it is closed: opening an open one is ERROR.
-      function (next) {
-        m.at("AT+SAPBR=2," + cid, null, function (err, res) {
-          if (err || bearerStatus(res.lines) === 1) next(err);
-          else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout }, next);
+    /**
+     * Connect's sequence, one step at a time: each is made when its turn comes and dropped after it,
+     * so neither a table of them nor a closure per step sits in RAM while connecting. A step is a
+     * function or a Command; 0 skips the step, undefined ends the sequence.
+     */
+    function step(i: number): Step | Command | 0 | undefined {
+      var polls = Math.ceil((o.registerTimeout * 1000) / 2000), sapbr = "AT+SAPBR=3," + cid + ",";
+      switch (i) {
+        // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
+        case 0: return sync;
+        case 1: return ["ATE0"];
+        // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
+        case 2: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
+        case 3: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
+        case 4: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
+        case 5: return [sapbr + '"Contype","GPRS"'];
+        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
+        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
+        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 9: return bearer;
+        case 10: return ["AT+EMAILCID=" + cid];
+        case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
+        case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];
+      }
+      return undefined;
+    }
+
+    function sync(next: (err?: any) => void) {
+      var left = 10;
+      (function again() {
+        m.at("AT", { timeout: 1000 }, function (err) {
+          if (!err || --left <= 0) return next(err);
+          // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
+          if (err.type === "ERROR") { m.pop3 = 1; m.logout(again); }
+          else again();
         });
-      },
-      ["AT+EMAILCID=" + cid],
-      ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)],
-      ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)],
-    );
+      })();
+    }
+
+    // Open the bearer only if the query says it is closed: opening an open one is ERROR.
+    function bearer(next: (err?: any) => void) {
+      m.at("AT+SAPBR=2," + cid, null, function (err, res) {
+        if (err || bearerStatus(res.lines) === 1) next(err);
+        else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout }, next);
+      });
+    }
+
     var i = 0;
     function next(err?: any) {
-      var s = steps[i++];
+      var s: Step | Command | 0 | undefined;
+      if (!err)
+        try { while ((s = step(i++)) === 0); } catch (e) { err = e; } // a bad apn is an ARGUMENT error
       if (err || !s) {
         if (!err) m.ready = true;
         return done(err);
