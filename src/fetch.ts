@@ -9,6 +9,7 @@ import { simple, list, Listing } from "./pop3";
 import { readMessage, ReadMessage } from "./read-message";
 import { find, lower } from "./strings";
 import { seenStore, SeenStore } from "./seen-store";
+import type { Verifier } from "./verifier";
 
 export interface Filter {
   /** Substring of the From header (name or address), case-insensitive. */
@@ -26,15 +27,11 @@ export interface Filter {
   key?: string;
   /** Storage file of the last applied sequence number (default "sim900em.seq"). */
   seqFile?: string;
-  /** The verifier to use instead of require("sim900-email-sign").verifier(key, seqFile). */
-  verifier?: Verifier;
+  /** The verifier to use instead of require("sim900-email-sign").verifier(key, seqFile); fetch() calls
+   *  only its check and commit. */
+  verifier?: Pick<Verifier, "check" | "commit">;
   /** Told of each signed-config email that was refused (forged, replayed, unsigned); it is not applied. */
   onReject?: (err: EmailError, msg: FetchedMessage) => void;
-}
-
-export interface Verifier {
-  check(body: string): { seq: number; payload: string } | EmailError;
-  commit(seq: number): void;
 }
 
 export interface FetchedMessage extends ReadMessage {
@@ -50,7 +47,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
   var seen = filter.seen || seenStore("sim900em.seen", 64);
   var cap = filter.maxSize || 4096;
   var stats = { checked: 0, matched: 0, deleted: 0, failed: 0, rejected: 0 };
-  var v: Verifier | undefined = filter.verifier;
+  var v: Pick<Verifier, "check" | "commit"> | undefined = filter.verifier;
   if (filter.key && !v)
     try { v = require("sim900-email-sign").verifier(filter.key, filter.seqFile); } catch (e) {
       return done(typedError("FETCH", "ARGUMENT", "a key needs the module sim900-email-sign"));
