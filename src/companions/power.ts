@@ -7,9 +7,9 @@
 // - "RDY" only with a fixed baud rate (AT+IPR); auto-bauding it prints nothing until it hears "AT".
 // - AT+CPOWD=1 or the key: "NORMAL POWER DOWN" ~1.7 s+ later (logout). Restart: wait at least 800 ms
 //   after STATUS goes low (SIM900D HD V2.02 4.2.3). Voltage URCs: SIM900D HD V1.04 3.4.2.3.
-import { typedError, EmailError } from "./errors";
-import { find } from "./strings";
-import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, OVER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, OVER_VOLTAGE_WARN } from "./power-urcs";
+import { typedError, EmailError } from "../errors";
+import { find } from "../strings";
+import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, OVER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, OVER_VOLTAGE_WARN } from "../power-urcs";
 
 export interface PowerOptions {
   /** The board pin wired to PWRKEY (directly, or through the shield's transistor). */

@@ -2,12 +2,12 @@
 // later, oldest first, at least once, across resets. Files: "sim900eo" = { seq, attempts } and one
 // "sim900eo.<seq>" = { id, m } per message, m being the message as it will be sent (id in the subject).
 // flush() sets no timer for the next try: the application sleeps retryIn() ms and calls it again.
-import { EmailError, typedError } from "./errors";
-import { Message } from "./smtp";
-import { sentLength } from "./mail/hex";
-import { hexMode, LIMITS } from "./params";
-import { assign } from "./flow";
-import { storageOr } from "./storage";
+import { EmailError, typedError } from "../errors";
+import { Message } from "../smtp";
+import { sentLength } from "../mail/hex";
+import { hexMode, LIMITS } from "../params";
+import { assign } from "../flow";
+import { storageOr } from "../storage";
 
 export interface OutboxOptions {
   /** This unit's name, the part before "#" in every message id (default "unit"). */

@@ -10,9 +10,9 @@
 // matches and seq is above the last committed one (kept in a Storage file), so forged and replayed
 // emails are refused. Errors are typedError("CONFIG", type, message), type "UNSIGNED" (no well-formed
 // sig line), "FORGED" (hmac does not match) or "REPLAY" (seq not above the last applied one).
-import { typedError } from "./errors";
-import { storageOr } from "./storage";
-import type { Verifier } from "./verifier";
+import { typedError } from "../errors";
+import { storageOr } from "../storage";
+import type { Verifier } from "../verifier";
 
 export type { Verifier };
 
