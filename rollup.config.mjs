@@ -17,7 +17,7 @@ export default [
   { input: "src/index.ts", output: output("dist/sim900-email.js"), plugins: plugins() },
   { input: "src/testing.ts", output: output("dist/sim900-email.test.js"), plugins: plugins() },
   // Optional companions, each its own Espruino module so the core stays small.
-  { input: "src/outbox.ts", output: output("dist/sim900-email-outbox.js"), plugins: plugins() },
-  { input: "src/sign.ts", output: output("dist/sim900-email-sign.js"), plugins: plugins() },
-  { input: "src/power.ts", output: output("dist/sim900-email-power.js"), plugins: plugins() },
+  { input: "src/companions/outbox.ts", output: output("dist/sim900-email-outbox.js"), plugins: plugins() },
+  { input: "src/companions/sign.ts", output: output("dist/sim900-email-sign.js"), plugins: plugins() },
+  { input: "src/companions/power.ts", output: output("dist/sim900-email-power.js"), plugins: plugins() },
 ];

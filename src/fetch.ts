@@ -5,13 +5,11 @@
 import { Modem } from "./modem";
 import { typedError, EmailError } from "./errors";
 import { Callback } from "./flow";
-import { retrieve, simple, list, Listing } from "./pop3";
-import { createLineSplitter } from "./mail/line-splitter";
-import { createHeaderParser, parseAddress } from "./mail/headers";
-import { decodeWords } from "./mail/encoded-word";
-import { base64Decode, qpDecode } from "./mail/transfer-decode";
+import { simple, list, Listing } from "./pop3";
+import { readMessage, ReadMessage } from "./read-message";
 import { find, lower } from "./strings";
-import { storageOr } from "./storage";
+import { seenStore, SeenStore } from "./seen-store";
+import type { Verifier } from "./verifier";
 
 export interface Filter {
   /** Substring of the From header (name or address), case-insensitive. */
@@ -29,90 +27,27 @@ export interface Filter {
   key?: string;
   /** Storage file of the last applied sequence number (default "sim900em.seq"). */
   seqFile?: string;
-  /** The verifier to use instead of require("sim900-email-sign").verifier(key, seqFile). */
-  verifier?: Verifier;
+  /** The verifier to use instead of require("sim900-email-sign").verifier(key, seqFile); fetch() calls
+   *  only its check and commit. */
+  verifier?: Pick<Verifier, "check" | "commit">;
   /** Told of each signed-config email that was refused (forged, replayed, unsigned); it is not applied. */
   onReject?: (err: EmailError, msg: FetchedMessage) => void;
 }
 
-export interface Verifier {
-  check(body: string): { seq: number; payload: string } | EmailError;
-  commit(seq: number): void;
-}
-
-export interface FetchedMessage {
-  uid: string;
-  from: string;
-  subject: string;
-  date: string;
-  body: string;
+export interface FetchedMessage extends ReadMessage {
   /** The sequence number of a signed config (with filter.key). */
   seq?: number;
-}
-
-export interface SeenStore {
-  has(uid: string): boolean;
-  add(uid: string): void;
-  /** Forgets UIDs that are no longer on the server. */
-  keep(uids: string[]): void;
-}
-
-/** Handled UIDs in a Storage file when the board has one, else in RAM; at most `max` of them. */
-export function seenStore(file: string, max: number, storage?: any): SeenStore {
-  var S = storageOr(storage); // none: RAM only
-  var uids: string[] = (S && S.readJSON(file, true)) || [];
-  function save() {
-    if (S) try { S.writeJSON(file, uids); } catch (e) { /* flash full: keep going in RAM */ }
-  }
-  return {
-    has: function (uid) { return uids.indexOf(uid) >= 0; },
-    add: function (uid) {
-      uids.push(uid);
-      if (uids.length > max) uids.shift();
-      save();
-    },
-    keep: function (live) {
-      var before = uids.length;
-      uids = uids.filter(function (u) { return live.indexOf(u) >= 0; });
-      if (uids.length !== before) save();
-    },
-  };
 }
 
 function has(value: string, part?: string): boolean {
   return !part || find(lower(value), lower(part)) >= 0;
 }
 
-/** Reads message n's headers and (when lines is undefined) its body, at most `cap` bytes of it. */
-function read(m: Modem, n: number, lines: number | undefined, cap: number, done: (err: EmailError | null, msg?: FetchedMessage, cte?: string) => void) {
-  var h: { [name: string]: string } = {};
-  var inBody = false;
-  var body = "";
-  var hp = createHeaderParser(function (name, value) { h[name] = value; }, function () { inBody = true; });
-  var ls = createLineSplitter(function (line) {
-    if (!inBody) hp.line(line);
-    else if (body.length < cap) body += line + "\r\n";
-  }, 998);
-  retrieve(m, n, { lines: lines, onData: ls.push }, function (err) {
-    if (err) return done(err);
-    ls.end();
-    var cte = lower(h["content-transfer-encoding"] || "");
-    body = cte === "base64" ? base64Decode(body) : cte === "quoted-printable" ? qpDecode(body) : body;
-    done(null, {
-      uid: "",
-      from: parseAddress(h.from || ""),
-      subject: decodeWords(h.subject || ""),
-      date: h.date || "",
-      body: body.substring(0, cap),
-    }, h.from || "");
-  });
-}
-
 export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, done: Callback) {
   var seen = filter.seen || seenStore("sim900em.seen", 64);
   var cap = filter.maxSize || 4096;
   var stats = { checked: 0, matched: 0, deleted: 0, failed: 0, rejected: 0 };
-  var v: Verifier | undefined = filter.verifier;
+  var v: Pick<Verifier, "check" | "commit"> | undefined = filter.verifier;
   if (filter.key && !v)
     try { v = require("sim900-email-sign").verifier(filter.key, filter.seqFile); } catch (e) {
       return done(typedError("FETCH", "ARGUMENT", "a key needs the module sim900-email-sign"));
@@ -141,13 +76,13 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
     var t = todo.shift() as Listing;
     if (!t) return finish();
     stats.checked++;
-    read(m, t.n, 0, 0, function (err, head, fromHeader) {
+    readMessage(m, t.n, 0, 0, function (err, head, fromHeader) {
       if (err) return finish(err);
       var msg = head as FetchedMessage;
       seen.add(t.uid); // before handing it on: never twice, whatever happens next
       if (!has(fromHeader as string, filter.from) || !has(msg.subject, filter.subject)) return next();
       stats.matched++;
-      read(m, t.n, undefined, cap, function (err, full) {
+      readMessage(m, t.n, undefined, cap, function (err, full) {
         if (err) return finish(err);
         var msg = full as FetchedMessage;
         msg.uid = t.uid;

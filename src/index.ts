@@ -11,7 +11,8 @@ export { Options, Server } from "./modem";
 export { Message, Address, Attachment, Recipients } from "./smtp";
 export { EmailError } from "./errors";
 export { Listing, RetrieveOptions } from "./pop3";
-export { Filter, FetchedMessage, SeenStore } from "./fetch";
+export { Filter, FetchedMessage } from "./fetch";
+export { SeenStore } from "./seen-store";
 
 export interface Email {
   send(msg: Message, cb?: (err: EmailError | null, info?: { commands: number; size: number }) => void): void;

@@ -1,13 +1,22 @@
 // Every user string that goes into an AT parameter passes through here first: a quote, a control
 // character (CR, LF, Ctrl-Z, ESC, NUL...) or a non-ASCII byte could end the parameter, the command or
-// a body early, so it is refused before anything is sent. Limits are the module's, kept within what
-// the SIM900 test commands report.
+// a body early, so it is refused before anything is sent.
 import { typedError } from "./errors";
+import { isAscii } from "./mail/hex";
 
-// What a SIM900 reports in its test forms is firmware-dependent; these fit the emulator's (tools/).
-export var LIMITS = { host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5 };
+// The module's own maximum lengths. The manual (V1.04) gives no number for any of them: each is what
+// the firmware's test form answers (2.3 AT+SMTPSRV=? <smtpServerLength>; 2.4 AT+SMTPAUTH=?
+// <userNameLength>,<passwordLength>; 2.5 AT+SMTPFROM=? <senderAddressLength>,<senderNameLength>;
+// 2.6 AT+SMTPRCPT=? (range of <index>s),<rcptAddressLength>,<rcptNameLength>; 2.7 AT+SMTPSUB=?
+// <subjectLength>; 2.8 AT+SMTPBODY=? <bodyLength>; 2.9 AT+SMTPFILE=? <fileNameLength>; 2.12
+// AT+SMTPCS=? <charsetLength>; 2.13 AT+POP3SRV=? <pop3ServerLength>,<userNameLength>,<passwordLength>),
+// so these are chosen to stay within what modules answer: 50 for a server, user, password, address,
+// name or file name, 100 for the subject and 4096 for the body as sent (hex counts two a byte, 2.7,
+// 2.8: public drivers see about 4 KB from AT+SMTPBODY=?), 5 recipients of each kind. The emulator
+// (tools/sim900-emulator/limits.ts) makes its own choice from the same sections; neither reads the other.
+export var LIMITS = { host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5, charset: 16 };
 
-var UNSAFE = /[^\x20\x21\x23-\x7e]/;
+var UNSAFE = /[^ !#-~]/; // printable ASCII but the quote
 
 /** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password). */
 export function quote(command: string, field: string, value: any, max: number, optional?: boolean): string {
@@ -19,6 +28,14 @@ export function quote(command: string, field: string, value: any, max: number, o
   if (UNSAFE.test(s)) throw typedError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
   if (s.length > max) throw typedError(command, "ARGUMENT", field + " is longer than " + max);
   return '"' + s + '"';
+}
+
+/** Whether subject and body go to the modem as hex of their UTF-8 bytes (manual 2.12: the way a
+ *  charset other than ASCII is sent): with a charset, or when the subject has a character quote()
+ *  refuses or the body one that is not ASCII text (Ctrl-Z or ESC would end or cancel it). In hex,
+ *  nothing can end either early. */
+export function hexMode(charset: string | undefined, subject: string, body: string): boolean {
+  return !!charset || UNSAFE.test(subject) || !isAscii(body);
 }
 
 /** A whole number within [min, max], or throws. */

@@ -2,12 +2,13 @@
 // modem already holds from the last email; the body after the '>' prompt; AT+SMTPSEND; then the
 // attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
 import { Modem } from "./modem";
-import { quote, int, LIMITS } from "./params";
+import { quote, int, hexMode, LIMITS } from "./params";
 import { typedError, codeError, EmailError } from "./errors";
 import { Callback } from "./flow";
 
-declare var E: any;
 import { toHex } from "./mail/hex";
+
+declare var E: any;
 
 export interface Address {
   address: string;
@@ -42,11 +43,6 @@ export interface Setting {
   log?: string;
 }
 
-// Sent as they are; anything else makes subject and body go hex with a charset (manual 2.12), so no
-// quote, Ctrl-Z or ESC can end a parameter or the body early.
-var PLAIN_SUBJECT = /^[\x20\x21\x23-\x7e]*$/;
-var PLAIN_BODY = /^[\x20-\x7e\r\n\t]*$/;
-
 function list(r?: Recipients): Address[] {
   // not instanceof Array: arrays made in another realm (a host test sandbox) are not instances
   var a = r === undefined ? [] : typeof r === "string" || (r as Address).address !== undefined ? [r] : (r as (string | Address)[]);
@@ -76,9 +72,9 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
 
   var subject = msg.subject || "";
   var body = msg.body || "";
-  var hex = !!msg.charset || !PLAIN_SUBJECT.test(subject) || !PLAIN_BODY.test(body);
+  var hex = hexMode(msg.charset, subject, body);
   var cs = hex ? msg.charset || "UTF-8" : "ASCII";
-  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, 16));
+  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, LIMITS.charset));
 
   var types = [msg.to, msg.cc, msg.bcc];
   var count = 0;

@@ -4,7 +4,7 @@ export * from "./index";
 export { createReader } from "./at/reader";
 export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";
-export { seenStore } from "./fetch";
+export { seenStore } from "./seen-store";
 export { codeError } from "./errors";
 export { find, replaceAll, trim, lower } from "./strings";
 export { typedError } from "./errors";

@@ -3,7 +3,7 @@
 // Runs against src, and with TARGET=dist against dist/sim900-email-outbox.js in the ES5 sandbox.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import * as src from "../src/outbox";
+import * as src from "../src/companions/outbox";
 import { loadBundle, SandboxHost } from "../tools/sandbox";
 import type { Email } from "../src/index";
 import { simpleParser } from "mailparser";

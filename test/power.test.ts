@@ -1,9 +1,9 @@
-// The power companion (src/power.ts, dist/sim900-email-power.js) against a fake serial port, a fake
+// The power companion (src/companions/power.ts, dist/sim900-email-power.js) against a fake serial port, a fake
 // clock and a recording pin writer: PWRKEY levels and timings, the on/off paths, the power URCs split
 // across Serial chunks, reconnect after an unexpected reboot, and that stop() leaves nothing behind.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import * as src from "../src/power";
+import * as src from "../src/companions/power";
 import { loadBundle } from "../tools/sandbox";
 
 const target = process.env.TARGET === "dist" ? "dist" : "src";

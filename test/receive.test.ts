@@ -6,7 +6,7 @@ import { startRig, Rig, sharedBackend } from "./helpers/rig";
 import { startDovecot, Dovecot } from "./helpers/dovecot";
 import { createBackend, EmailBackend } from "../tools/sim900-emulator/mail";
 import { target } from "./target";
-import { verifier } from "../src/sign";
+import { verifier } from "../src/companions/sign";
 import { signConfig } from "../tools/sign-config";
 
 const FAST = { serverTimeout: 3000, atTimeout: 500 };

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import * as src from "../src/sign";
+import * as src from "../src/companions/sign";
 import { signConfig } from "../tools/sign-config";
 import { loadBundle, SandboxHost } from "../tools/sandbox";
 
@@ -129,9 +129,9 @@ describe(`sim900-email-sign: the board's crypto module @dist (${target})`, funct
     Module._load = function (req: string, ...rest: unknown[]) {
       return req === "crypto" ? crypto : load.call(this, req, ...rest);
     };
-    const file = req.resolve("../src/sign");
+    const file = req.resolve("../src/companions/sign");
     delete req.cache[file];
-    const mod = req("../src/sign") as typeof src;
+    const mod = req("../src/companions/sign") as typeof src;
     delete req.cache[file];
     const done = () => { Module._load = load; delete g.E; };
     try {

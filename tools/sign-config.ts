@@ -1,7 +1,7 @@
 // Signs a config email body for units that fetch() with a key (module sim900-email-sign).
 //   npx tsx tools/sign-config.ts --key KEY --seq N [--in payload.txt]   (payload from stdin without --in)
 // Prints "sig: <seq> <hmac>" CRLF payload. Uses node:crypto, independent of the firmware's SHA-256, so the
-// tests cross-check the two. Format: see src/sign.ts.
+// tests cross-check the two. Format: see src/companions/sign.ts.
 import { createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";

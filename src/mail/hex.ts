@@ -55,6 +55,11 @@ export function utf8Bytes(s: string): string {
   return out;
 }
 
+/** The length of s as the modem is given it: in hex mode two characters per UTF-8 byte. */
+export function sentLength(s: string, hex: boolean): number {
+  return hex ? 2 * utf8Bytes(s).length : s.length;
+}
+
 /** Uppercase hex of the UTF-8 bytes of s (see utf8Bytes for the rule): "TEST" -> "54455354". */
 export function toHex(s: string): string {
   var out = "";

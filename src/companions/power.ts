@@ -7,8 +7,9 @@
 // - "RDY" only with a fixed baud rate (AT+IPR); auto-bauding it prints nothing until it hears "AT".
 // - AT+CPOWD=1 or the key: "NORMAL POWER DOWN" ~1.7 s+ later (logout). Restart: wait at least 800 ms
 //   after STATUS goes low (SIM900D HD V2.02 4.2.3). Voltage URCs: SIM900D HD V1.04 3.4.2.3.
-import { typedError, EmailError } from "./errors";
-import { find } from "./strings";
+import { typedError, EmailError } from "../errors";
+import { find } from "../strings";
+import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, OVER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, OVER_VOLTAGE_WARN } from "../power-urcs";
 
 export interface PowerOptions {
   /** The board pin wired to PWRKEY (directly, or through the shield's transistor). */
@@ -48,15 +49,15 @@ var PROBE = 600;   // ms an on modem takes at most to answer "AT"
 var POLL = 1000;   // ms between "AT"s while it boots: an auto-bauding modem is silent until it hears one
 var RESTART = 2;   // s after a power-down URC before pressing again (HD: 800 ms after STATUS low, which comes later)
 
-// Line prefixes and their event names. "WARN" also matches the manuals' "WARNNING" spelling.
+// Line prefixes and their event names.
 var URC = [
-  ["NORMAL POWER DOWN", "powerdown"],
-  ["UNDER-VOLTAGE POWER DOWN", "undervoltage"],
-  ["OVER-VOLTAGE POWER DOWN", "overvoltage"],
-  ["UNDER-VOLTAGE WARN", "undervoltage-warning"],
-  ["OVER-VOLTAGE WARN", "overvoltage-warning"],
-  ["RDY", "rdy"],
-  ["Call Ready", "ready"],
+  [NORMAL_POWER_DOWN, "powerdown"],
+  [UNDER_VOLTAGE_POWER_DOWN, "undervoltage"],
+  [OVER_VOLTAGE_POWER_DOWN, "overvoltage"],
+  [UNDER_VOLTAGE_WARN, "undervoltage-warning"],
+  [OVER_VOLTAGE_WARN, "overvoltage-warning"],
+  [RDY, "rdy"],
+  [CALL_READY, "ready"],
 ];
 
 export function create(port: Port, o: PowerOptions): Power {
@@ -88,7 +89,8 @@ export function create(port: Port, o: PowerOptions): Power {
     else { port.removeListener!("data", onData); buf = ""; skip = false; }
   }
 
-  // Serial strings of up to 64 bytes, split anywhere: keep one partial line, at most 64 chars.
+  // Serial strings of up to 64 bytes, split anywhere: keep one partial line, at most 64 chars. Its own
+  // splitter, not src/at/reader.ts: that one (prompts, payloads, echoes) made this module 610 B larger.
   function onData(d: string) {
     try {
       buf += d;
@@ -205,7 +207,7 @@ export function create(port: Port, o: PowerOptions): Power {
         tp = setTimeout(function () {
           pulseKey();
           poll(pulse + POLL);
-          wait(pulse + ready, function (l) { return l == "OK" || l == "RDY" || l == "Call Ready"; }, function (l) {
+          wait(pulse + ready, function (l) { return l == "OK" || l == RDY || l == CALL_READY; }, function (l) {
             finish(l ? null : typedError("PWRKEY", "TIMEOUT", "no answer after PWRKEY"), { already: false });
           });
         }, gap > 0 ? gap : 0);

@@ -2,11 +2,12 @@
 // later, oldest first, at least once, across resets. Files: "sim900eo" = { seq, attempts } and one
 // "sim900eo.<seq>" = { id, m } per message, m being the message as it will be sent (id in the subject).
 // flush() sets no timer for the next try: the application sleeps retryIn() ms and calls it again.
-import { EmailError, typedError } from "./errors";
-import { Message } from "./smtp";
-import { utf8Bytes } from "./mail/hex";
-import { assign } from "./flow";
-import { storageOr } from "./storage";
+import { EmailError, typedError } from "../errors";
+import { Message } from "../smtp";
+import { sentLength } from "../mail/hex";
+import { hexMode, LIMITS } from "../params";
+import { assign } from "../flow";
+import { storageOr } from "../storage";
 
 export interface OutboxOptions {
   /** This unit's name, the part before "#" in every message id (default "unit"). */
@@ -88,13 +89,13 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         if (a && typeof a.data !== "string")
           throw typedError(C, "ARGUMENT", a.read ? "an attachment read() cannot be stored" : "attachment data must be a string");
         assign(m, message);
-        // The modem takes 100 chars of subject, and in hex mode (manual 2.12: charset or non-ASCII)
-        // 2 of them per UTF-8 byte: cut the user's part so the id always fits.
-        var hex = !!message.charset || /[^ !#-~]/.test(sub + tail) || /[^\t\n\r -~]/.test(body);
-        sub = sub.substr(0, 100 - tail.length);
-        while (hex && sub && utf8Bytes(sub + tail).length > 50) sub = sub.slice(0, -1);
+        // The subject as sent (in hex mode two chars a UTF-8 byte) must fit the modem's: cut the
+        // user's part so the id always fits.
+        var hex = hexMode(message.charset, sub + tail, body);
+        sub = sub.substr(0, LIMITS.subject - tail.length);
+        while (sub && sentLength(sub + tail, hex) > LIMITS.subject) sub = sub.slice(0, -1);
         m.subject = sub + tail;
-        if ((hex ? 2 * utf8Bytes(body).length : body.length) > 4096) throw typedError(C, "ARGUMENT", "body is longer than the modem takes");
+        if (sentLength(body, hex) > LIMITS.body) throw typedError(C, "ARGUMENT", "body is longer than the modem takes");
         var rec = { id: id, m: m }, len = JSON.stringify(rec).length, u = size();
         if (u.count >= max || u.bytes + len > maxBytes)
           throw typedError(C, "FULL", "outbox full: at most " + (u.count >= max ? max + " messages" : maxBytes + " bytes"));

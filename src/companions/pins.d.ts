@@ -1,4 +1,4 @@
-// The Espruino pin globals the power companion (src/power.ts) uses (https://www.espruino.com/Reference).
+// The Espruino pin globals the power companion (src/companions/power.ts) uses (https://www.espruino.com/Reference).
 // `Pin` is an interface, not a class, so it merges with examples/espruino-globals.d.ts's `declare class
 // Pin` when both are compiled together (tsconfig.test.json); the functions merge as overloads.
 interface Pin {}

@@ -10,8 +10,11 @@
 // matches and seq is above the last committed one (kept in a Storage file), so forged and replayed
 // emails are refused. Errors are typedError("CONFIG", type, message), type "UNSIGNED" (no well-formed
 // sig line), "FORGED" (hmac does not match) or "REPLAY" (seq not above the last applied one).
-import { EmailError, typedError } from "./errors";
-import { storageOr } from "./storage";
+import { typedError } from "../errors";
+import { storageOr } from "../storage";
+import type { Verifier } from "../verifier";
+
+export type { Verifier };
 
 declare var E: any;
 
@@ -112,15 +115,6 @@ function norm(p: string): string {
 /** The full signed body: sig line, CRLF, payload. */
 export function sign(key: string, seq: number, payload: string): string {
   return "sig: " + seq + " " + hmac(key, seq + "\n" + norm(payload)) + "\r\n" + payload;
-}
-
-export interface Verifier {
-  /** The seq and normalised payload of an authentic, fresh body, else a CONFIG error (never thrown). */
-  check(body: string): { seq: number; payload: string } | EmailError;
-  /** Records seq as applied (in flash when there is Storage); later bodies need a higher one. */
-  commit(seq: number): void;
-  /** The highest applied seq, 0 when none. */
-  last(): number;
 }
 
 /** Checks config bodies signed with `key`; the last applied seq is kept in Storage file `file`. */
