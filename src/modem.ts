@@ -5,6 +5,7 @@ import { createChannel, commandName, Channel, CommandOptions, CommandResult } fr
 import { typedError, codeError, EmailError } from "./errors";
 import { once, assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
+import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN } from "./power-urcs";
 
 export interface Server {
   host: string;
@@ -133,7 +134,7 @@ declare var E: any;
 
 // The modem's own lines (manual 3.1's DEACT, a reboot's RDY, the power-down and under-voltage URCs,
 // calls and texts): one pattern and one handler, so they cost no listener each in RAM.
-var NEWS = /^(\+SAPBR \d+: DEACT|RDY|NORMAL POWER DOWN|UNDER-VOLTAGE POWER DOWN|UNDER-VOLTAGE WARN|RING|\+CMTI|Call Ready|\+POP3OUT:)/;
+var NEWS = new RegExp("^(\\+SAPBR \\d+: DEACT|" + [RDY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, CALL_READY].join("|") + "|RING|\\+CMTI|\\+POP3OUT:)");
 
 export function createModem(port: Port, o: Resolved): Modem {
   var cid = o.cid;
@@ -228,8 +229,8 @@ export function createModem(port: Port, o: Resolved): Modem {
     if (!x) return false;
     var c = line.charAt(0), w = x[1];
     if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
-    else if (w === "UNDER-VOLTAGE WARN") { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
-    else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === "RDY" : c === "N" || c === "U") {
+    else if (w === UNDER_VOLTAGE_WARN) { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
+    else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {
       var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
       m.ready = false;
       m.pop3 = 0;

@@ -111,7 +111,7 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
           throw typedError(C, "FLASH", "cannot write to flash (full?)");
         }
       } catch (e) {
-        err = e && (e as EmailError).type ? e as EmailError : typedError(C, "ARGUMENT", "message cannot be stored");
+        err = e && (e as EmailError).command ? e as EmailError : typedError(C, "ARGUMENT", "message cannot be stored");
       }
       cb(err, err ? undefined : id);
     },
