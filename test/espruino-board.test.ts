@@ -101,6 +101,28 @@ describe("pretend board: serial FIFO and idle loop", function () {
     assert.deepEqual(board.logs, ['data "\\r\\nHELLO\\r\\n"', "timer"]);
   });
 
+  it("a timer that fell due while a data listener blocked runs before the bytes that came meanwhile (a pass takes what waited at its start)", async () => {
+    start("", { baud: 9600, maxChunk: 0 });
+    emu.injectUrc("A"); // 5 bytes, delivered ~5 ms from now
+    emu.injectUrc("B"); // delivered ~5 ms later
+    const file = path.join(dir, "quirk.js");
+    fs.writeFileSync(file, SPIN + 'var first = true; Serial1.on("data", function (d) { print("data " + JSON.stringify(d)); if (first) { first = false; spin(100); } });' +
+      'setTimeout(function () { print("timer"); }, 30);');
+    board.run(file);
+    await settle(200);
+    assert.deepEqual(board.logs, ['data "\\r\\nA\\r\\n"', "timer", 'data "\\r\\nB\\r\\n"']);
+  });
+
+  it("board.busy(ms) holds serial data and timers; when it ends, the waiting data goes first, then the due timer", async () => {
+    start('Serial1.on("data", function (d) { print("data " + JSON.stringify(d)); }); setTimeout(function () { print("timer"); }, 20);', { baud: 0 });
+    board.busy(60);
+    emu.injectUrc("early");
+    await new Promise((r) => setTimeout(r, 40));
+    assert.deepEqual(board.logs, [], "nothing while busy");
+    await settle(50);
+    assert.deepEqual(board.logs, ['data "\\r\\nearly\\r\\n"', "timer"]);
+  });
+
   it("E.removeListener('errorFlag', fn) stops the reports; getErrorFlags still tells", async () => {
     start('function f() { print("errorFlag"); } E.on("errorFlag", f); E.removeListener("errorFlag", f);' +
       'setTimeout(function () { print("flags " + E.getErrorFlags().join()); }, 50);', { baud: 0 }, 10);

@@ -1,7 +1,7 @@
 // The pretend board's idle loop, after Espruino's jsiIdle()/jsiLoop() (src/jsinteractive.c): bytes
 // from the UART wait in a bounded input FIFO (the Pico's ioBuffer) until a pass of the loop hands them
-// to the Serial 'data' listeners in strings of at most 64 bytes (IOEVENT_MAX_LEN); only then do the due
-// timers run; error flags are checked at the end of each pass. A full FIFO drops bytes and sets
+// to the Serial 'data' listeners in strings of at most 64 bytes (IOEVENT_MAX_LEN); only then do the
+// timers due by the clock run; error flags are checked at the end of each pass. A full FIFO drops bytes and sets
 // FIFO_FULL, which E.getErrorFlags() returns (and clears) and E.on('errorFlag') reports once per new flag.
 
 /** Espruino hands serial input to 'data' listeners in strings of at most this many bytes. */
@@ -14,6 +14,9 @@ const FIFO_FULL = 1;
 
 export interface IdleTimer {
   fn: () => void;
+  /** performance.now() ms when it is due. */
+  due: number;
+  seq: number;
   node: NodeJS.Timeout | null;
   done: boolean;
 }
@@ -34,9 +37,10 @@ export class IdleLoop {
   private flagListeners: Array<(flags: string[]) => void> = [];
   private flags = 0;
   private lastFlags = 0; // flags already reported by 'errorFlag'
-  private ready: IdleTimer[] = []; // timers whose time has come, waiting for a pass
   private timers = new Set<IdleTimer>();
+  private seq = 0;
   private busyUntil = 0;
+  private passLeft = -1; // data bytes the pass under way still hands on; -1: no pass under way
   private armed = false; // a pass is scheduled
   private stopped = false;
 
@@ -71,16 +75,11 @@ export class IdleLoop {
     return flagNames(f);
   }
 
-  /** A timer: `fn` runs in the first pass after `hostMs` host milliseconds. */
+  /** A timer: `fn` runs in the first pass that reaches its timers `hostMs` host milliseconds or more from now. */
   setTimer(fn: () => void, hostMs: number): IdleTimer {
-    const t: IdleTimer = { fn, node: null, done: false };
-    t.node = setTimeout(() => {
-      t.node = null;
-      if (t.done) return;
-      this.ready.push(t);
-      this.wake();
-    }, hostMs);
+    const t: IdleTimer = { fn, due: performance.now() + Math.max(0, hostMs), seq: this.seq++, node: null, done: false };
     this.timers.add(t);
+    this.alarm(t);
     return t;
   }
 
@@ -88,20 +87,28 @@ export class IdleLoop {
     if (!t || t.done) return;
     t.done = true;
     if (t.node) clearTimeout(t.node);
+    t.node = null;
     this.timers.delete(t);
-    this.ready = this.ready.filter((r) => r !== t);
   }
 
-  /** The program is busy for `ms` host ms from now: no pass runs, while the FIFO keeps filling. */
+  /** The program is busy for `ms` host ms from now: no pass goes on, while the FIFO keeps filling. */
   busy(ms: number): void {
     this.busyUntil = Math.max(this.busyUntil, performance.now() + ms);
   }
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) if (t.node) clearTimeout(t.node);
-    this.timers.clear();
-    this.ready = [];
+    for (const t of this.timers) this.clearTimer(t);
+  }
+
+  // A host timer only wakes the loop; whether a timer is due is decided by the clock in the pass.
+  private alarm(t: IdleTimer): void {
+    t.node = setTimeout(() => {
+      t.node = null;
+      if (t.done) return;
+      if (t.due > performance.now()) this.alarm(t); // Node fired early
+      else this.wake();
+    }, Math.max(0, t.due - performance.now()));
   }
 
   private wake(): void {
@@ -110,32 +117,44 @@ export class IdleLoop {
     setImmediate(() => this.pass());
   }
 
-  // One pass: the serial data waiting when it starts, then every due timer, then the error flags.
-  // A callback may make the program busy: the pass then resumes where it stopped once that is over.
+  // One pass of jsiIdle(): the serial data that was waiting when it began, in strings of at most 64
+  // bytes; then every timer due by then; then the error flags. A callback may leave the program busy:
+  // the pass goes on where it stopped once that is over (bytes that came meanwhile wait for the next).
   private pass(): void {
     this.armed = false;
-    if (this.stopped) return;
-    if (this.waitWhileBusy()) return;
-    let waiting = this.fifo.length;
+    if (this.stopped || this.waitWhileBusy()) return;
+    if (this.passLeft < 0) this.passLeft = this.fifo.length;
+    let paused = false;
+    let finished = false;
     try {
-      while (waiting > 0 && !this.stopped) {
-        const s = this.fifo.slice(0, Math.min(SERIAL_EVENT_MAX, waiting));
+      while (this.passLeft > 0 && !this.stopped) {
+        const s = this.fifo.slice(0, Math.min(SERIAL_EVENT_MAX, this.passLeft));
         this.fifo = this.fifo.slice(s.length);
-        waiting -= s.length;
+        this.passLeft -= s.length;
         for (const fn of this.dataListeners.slice()) fn(s);
-        if (this.waitWhileBusy()) return;
+        if ((paused = this.waitWhileBusy())) return;
       }
-      while (this.ready.length && !this.stopped) {
-        const t = this.ready.shift()!;
-        t.done = true;
-        this.timers.delete(t);
+      const now = performance.now(); // jsiIdle reads the clock once for its timers
+      for (let t = this.nextDue(now); t && !this.stopped; t = this.nextDue(now)) {
+        this.clearTimer(t);
         t.fn();
-        if (this.waitWhileBusy()) return;
+        if ((paused = this.waitWhileBusy())) return;
       }
       this.checkErrors();
+      finished = true;
     } finally {
-      if (this.fifo.length || this.ready.length) this.wake();
+      // An exception goes on to the host as before; the loop itself carries on with what is left.
+      if (!paused) {
+        if (finished || this.passLeft === 0) this.passLeft = -1;
+        if (this.fifo.length || this.passLeft > 0 || this.nextDue(performance.now())) this.wake();
+      }
     }
+  }
+
+  private nextDue(now: number): IdleTimer | undefined {
+    let best: IdleTimer | undefined;
+    for (const t of this.timers) if (t.due <= now && (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq))) best = t;
+    return best;
   }
 
   private waitWhileBusy(): boolean {
