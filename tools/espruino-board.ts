@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import type { Emulator } from "./sim900-emulator/modem";
 import { IdleLoop, IdleTimer } from "./espruino-idle-loop";
+import { E_BYTES, errorFlagApi } from "./espruino-serial";
 import { loadBundle, realHost, ESPRUINO_INDEXOF } from "./sandbox";
 
 const NOT_ES5 = [
@@ -223,25 +224,6 @@ export function createBoard(o: BoardOptions): Board {
   };
   const stopEvery = (h: unknown) => { const t = (h as { t?: IdleTimer } | undefined)?.t; if (t) loop.clearTimer(t); };
   const hostLater = (fn: () => void, ms = 0) => loop.setTimer(fn, ms);
-  // E as the module sees it: the byte helpers of tools/sandbox.ts plus the board's error flags.
-  const errorFlagApi = (toArray: (a: string[]) => unknown) => {
-    const wrapped = new Map<unknown, (flags: string[]) => void>();
-    return {
-      getErrorFlags: () => toArray(loop.takeErrorFlags()),
-      on(ev: string, fn: (flags: unknown) => void) {
-        if (ev !== "errorFlag" || wrapped.has(fn)) return;
-        const w = (flags: string[]) => fn(toArray(flags));
-        wrapped.set(fn, w);
-        loop.onErrorFlag(w);
-      },
-      removeListener(ev: string, fn: unknown) {
-        const w = wrapped.get(fn);
-        if (ev !== "errorFlag" || !w) return;
-        wrapped.delete(fn);
-        loop.offErrorFlag(w);
-      },
-    };
-  };
   const host = {
     ...realHost(),
     setTimeout: hostLater,
@@ -254,11 +236,8 @@ export function createBoard(o: BoardOptions): Board {
     globals: {
       pinMode: () => undefined,
       digitalWrite: (pin: unknown, v: unknown) => setPin(String(pin), v ? 1 : 0),
-      E: {
-        toUint8Array: (s: string) => { const u = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; },
-        toString: (u: ArrayLike<number>) => String.fromCharCode.apply(null, Array.prototype.slice.call(u)),
-        ...errorFlagApi((a) => a),
-      },
+      // E as the module sees it: the byte helpers of tools/sandbox.ts plus the board's error flags.
+      E: { ...E_BYTES, ...errorFlagApi(loop) },
     } as Record<string, unknown>,
   };
   // Companion modules (sim900-email-sign, -outbox, -power) sit next to the module in dist/, as they
@@ -306,7 +285,7 @@ export function createBoard(o: BoardOptions): Board {
         getAnalogVRef: () => 3.3,
         toUint8Array: (s: string) => new realm.Uint8Array(Buffer.from(s, "latin1")),
         toString: (u: Uint8Array) => Buffer.from(u).toString("latin1"),
-        ...errorFlagApi((a) => { const r = new realm.Array(); for (const f of a) r.push(f); return r; }),
+        ...errorFlagApi(loop, (a) => { const r = new realm.Array(); for (const f of a) r.push(f); return r; }),
       },
       pinMode: () => undefined,
       digitalWrite: (pin: unknown, v: unknown) => setPin(pinName(pin), v ? 1 : 0),
