@@ -5,14 +5,11 @@ import type { IdleLoop } from "./espruino-idle-loop";
 import type { Emulator } from "./sim900-emulator/modem";
 import type { EmulatorPort } from "./sim900-emulator/transports";
 
-/** The modem's output enters the FIFO as the UART receives it; inject() slips bytes in the same way. */
-export function createIdlePort(emu: Emulator, loop: IdleLoop, onReceive?: (data: string) => void): EmulatorPort {
+/** The modem's output enters the FIFO as the UART receives it; inject() slips bytes in the same way.
+ *  `line` may alter what the UART receives (a soak checks that its checks catch that). */
+export function createIdlePort(emu: Emulator, loop: IdleLoop, line: (data: string) => string = (d) => d): EmulatorPort {
   let listeners = 0;
-  const fromModem = (chunk: Buffer) => {
-    const d = chunk.toString("latin1");
-    onReceive?.(d);
-    loop.receive(d);
-  };
+  const fromModem = (chunk: Buffer) => loop.receive(line(chunk.toString("latin1")));
   emu.on("data", fromModem);
   return {
     write: (data) => emu.input(Buffer.from(String(data), "latin1")),

@@ -23,7 +23,7 @@ export class Pacer {
   baud: number;
   maxChunk: number;
 
-  constructor(opts: PacingOptions, private rng: Rng, private sink: (chunk: Buffer) => void) {
+  constructor(opts: PacingOptions, public rng: Rng, private sink: (chunk: Buffer) => void) {
     this.baud = opts.baud ?? 115200;
     this.maxChunk = opts.maxChunk ?? 0;
   }
