@@ -32,7 +32,7 @@ export function formatSummary(r: SoakResult): string {
     const f = d.first;
     out.push(`  - ${d.count}× ${d.key}`);
     out.push(`      e.g. ${f.detail}`);
-    out.push(`      first: operation ${f.op} (${f.kind}${f.fault ? ", fault " + f.fault : ""}${f.after ? ", after fault " + f.after : ""}), op seed ${f.opSeed}; replay: npm run soak -- --seed ${o.seed} --only ${f.op}`);
+    out.push(`      first: operation ${f.op} (${f.kind}${f.fault ? ", fault " + f.fault : ""}${f.after ? ", after fault " + f.after : ""}), op seed ${f.opSeed}; replay: npm run soak -- --seed ${o.seed} ${f.after ? `--from ${f.op - 1} --count 2` : `--only ${f.op}`}`);
   }
   return out.join("\n");
 }
