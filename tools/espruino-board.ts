@@ -2,13 +2,16 @@
 // vm context with the Espruino globals the examples use (USB, E, Serial1/2, Pin, digitalWrite,
 // digitalPulse, analogRead, setDeepSleep, getTime, require("Storage"), require("sim900-email")), a
 // SIM900 on Serial whose power follows the PWRKEY pin, and an in-memory Storage with StorageFiles.
-// The module itself is the built bundle, loaded by tools/sandbox.ts like on a board.
+// The module itself is the built bundle, loaded by tools/sandbox.ts like on a board. Serial input and
+// every timer (the program's, the module's, its companions') go through one idle loop as on Espruino
+// (tools/espruino-idle-loop.ts): a bounded input FIFO, data before timers, E.getErrorFlags().
 import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import type { Emulator } from "./sim900-emulator/modem";
-import { createPort } from "./sim900-emulator/transports";
+import { IdleLoop, IdleTimer } from "./espruino-idle-loop";
+import { E_BYTES, errorFlagApi } from "./espruino-serial";
 import { loadBundle, realHost, ESPRUINO_INDEXOF } from "./sandbox";
 
 const NOT_ES5 = [
@@ -100,6 +103,8 @@ export interface BoardOptions {
   analog?: (pin: string) => number;
   /** Every console.log / print line of the program (the module's transcript included). */
   onLog?: (line: string) => void;
+  /** Serial input FIFO in bytes; when full, further bytes are dropped (FIFO_FULL). Default 1024, the Pico's. */
+  fifoBytes?: number;
 }
 
 export interface Board extends EventEmitter {
@@ -117,6 +122,11 @@ export interface Board extends EventEmitter {
   run(file: string): void;
   /** Resolves when a log line matches (or rejects after `ms` host milliseconds). */
   waitForLog(match: RegExp | string, ms?: number, from?: number): Promise<string>;
+  /** The program stays busy for `ms` host ms from now (as if a callback ran that long): no serial data
+   * is handed on and no timer runs meanwhile, while bytes from the modem keep filling the FIFO. */
+  busy(ms: number): void;
+  /** Serial bytes dropped so far because the FIFO was full. */
+  readonly droppedBytes: number;
   /** Stops every timer of the program and disconnects the modem. */
   stop(): void;
 }
@@ -132,16 +142,23 @@ export function createBoard(o: BoardOptions): Board {
   let temp = 20.5;
   const temperature = o.temperature ?? (() => (temp += 0.5));
   const analog = o.analog ?? (() => 0.6);
-  const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  const log = (line: string) => {
+    board.logs.push(line);
+    o.onLog?.(line);
+    board.emit("log", line);
+  };
+  const loop = new IdleLoop({ fifoBytes: o.fifoBytes, log });
 
   // --- the modem behind PWRKEY: off until the key is held for 1 s, then a fresh boot (RDY, Call Ready)
   let powered = false;
   let deepSleep = false;
-  const raw = createPort(emu);
-  raw.on("data", (d) => {
+  const fromModem = (chunk: Buffer) => {
+    const d = chunk.toString("latin1");
     if (deepSleep) board.warnings.push("modem data while in deep sleep (the UART is off in STOP mode): " + JSON.stringify(d.slice(0, 20)));
-  });
+    loop.receive(d);
+  };
+  emu.on("data", fromModem);
   const pinLevel: Record<string, number> = {};
   const pressedAt: Record<string, number> = {};
   const profile = o.profile ?? JSON.parse(fs.readFileSync(path.join(__dirname, "..", "boards", "pico-sim900.json"), "utf8"));
@@ -174,47 +191,54 @@ export function createBoard(o: BoardOptions): Board {
       setup(baud: number, opts?: { tx?: unknown; rx?: unknown }) {
         board.calls.push(`${name}.setup(${baud}, tx=${String(opts?.tx)}, rx=${String(opts?.rx)})`);
       },
-      write(data: string) { if (powered && !stopped) raw.write(String(data)); },
+      write(data: string) { if (powered && !stopped) emu.input(Buffer.from(String(data), "latin1")); },
       print(data: string) { this.write(data); },
-      on(ev: string, fn: (d: string) => void) { if (ev === "data") raw.on("data", fn); },
-      removeListener(ev: string, fn: (d: string) => void) { if (ev === "data") raw.removeListener("data", fn); },
-      removeAllListeners() { raw.removeAllListeners(); },
+      on(ev: string, fn: (d: string) => void) { if (ev === "data") loop.onData(fn); },
+      removeListener(ev: string, fn: (d: string) => void) { if (ev === "data") loop.offData(fn); },
+      removeAllListeners() { loop.offAllData(); },
     };
   }
 
   // --- timers on the board's clock
-  function later(fn: () => void, ms = 0): NodeJS.Timeout {
+  function later(fn: () => void, ms = 0): IdleTimer {
     const long = o.sleepMs !== undefined && ms >= 60000;
     const host = long ? o.sleepMs! : ms / speed;
-    const t = setTimeout(() => {
-      timers.delete(t);
+    return loop.setTimer(() => {
       if (long) skipped += ms - host * speed;
-      if (!stopped) fn();
+      fn();
     }, host);
-    timers.add(t);
-    return t;
   }
-
-  const log = (line: string) => {
-    board.logs.push(line);
-    o.onLog?.(line);
-    board.emit("log", line);
-  };
+  const cancel = (id: unknown) => loop.clearTimer(id as IdleTimer);
 
   // Timers on the board's clock: the program's own, and the power companion's (PWRKEY presses).
   const boardTimers = {
     setTimeout: (fn: () => void, ms?: number) => later(fn, ms),
-    clearTimeout: (id: unknown) => { clearTimeout(id as NodeJS.Timeout); timers.delete(id as NodeJS.Timeout); },
+    clearTimeout: cancel,
   };
+  // The module's timers count host milliseconds (the modem runs in real time), in the same idle loop.
+  const every = (after: (fn: () => void, ms?: number) => IdleTimer) => (fn: () => void, ms = 0) => {
+    const handle: { t?: IdleTimer } = {};
+    const tick = () => { handle.t = after(() => { tick(); fn(); }, ms); };
+    tick();
+    return handle;
+  };
+  const stopEvery = (h: unknown) => { const t = (h as { t?: IdleTimer } | undefined)?.t; if (t) loop.clearTimer(t); };
+  const hostLater = (fn: () => void, ms = 0) => loop.setTimer(fn, ms);
   const host = {
     ...realHost(),
+    setTimeout: hostLater,
+    clearTimeout: cancel,
+    setInterval: every(hostLater),
+    clearInterval: stopEvery,
     getTime: () => now() / 1000,
     modules: { Storage: storage.api() } as Record<string, unknown>,
     // the pin functions companion modules use (sim900-email-power drives PWRKEY)
     globals: {
       pinMode: () => undefined,
       digitalWrite: (pin: unknown, v: unknown) => setPin(String(pin), v ? 1 : 0),
-    },
+      // E as the module sees it: the byte helpers of tools/sandbox.ts plus the board's error flags.
+      E: { ...E_BYTES, ...errorFlagApi(loop) },
+    } as Record<string, unknown>,
   };
   // Companion modules (sim900-email-sign, -outbox, -power) sit next to the module in dist/, as they
   // would sit next to it in the board's Storage.
@@ -242,17 +266,14 @@ export function createBoard(o: BoardOptions): Board {
     );
     vm.runInContext(ESPRUINO_INDEXOF, ctx);
     const g = ctx as any;
+    // The context's own built-ins (not properties of the sandbox object seen from outside).
+    const realm = vm.runInContext("({ Array: Array, Uint8Array: Uint8Array })", ctx);
     const ctxStorage = storage.api(g.JSON);
     const pinName = (p: unknown) => String(p);
     Object.assign(g, {
       ...boardTimers,
-      setInterval: (fn: () => void, ms = 0) => {
-        const tick = () => { handle.t = later(() => { tick(); fn(); }, ms); };
-        const handle: { t?: NodeJS.Timeout } = {};
-        tick();
-        return handle;
-      },
-      clearInterval: (h: { t?: NodeJS.Timeout }) => { if (h && h.t) { clearTimeout(h.t); timers.delete(h.t); } },
+      setInterval: every(later),
+      clearInterval: stopEvery,
       getTime: () => now() / 1000,
       print: (...a: unknown[]) => log(a.map(String).join(" ")),
       console: { log: (...a: unknown[]) => log(a.map(String).join(" ")) },
@@ -262,8 +283,9 @@ export function createBoard(o: BoardOptions): Board {
       E: {
         getTemperature: () => temperature(),
         getAnalogVRef: () => 3.3,
-        toUint8Array: (s: string) => new g.Uint8Array(Buffer.from(s, "latin1")),
+        toUint8Array: (s: string) => new realm.Uint8Array(Buffer.from(s, "latin1")),
         toString: (u: Uint8Array) => Buffer.from(u).toString("latin1"),
+        ...errorFlagApi(loop, (a) => { const r = new realm.Array(); for (const f of a) r.push(f); return r; }),
       },
       pinMode: () => undefined,
       digitalWrite: (pin: unknown, v: unknown) => setPin(pinName(pin), v ? 1 : 0),
@@ -308,13 +330,14 @@ export function createBoard(o: BoardOptions): Board {
         board.on("log", on);
       });
     },
+    busy(ms: number) { loop.busy(ms); },
     stop() {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      raw.close();
+      loop.stop();
+      emu.removeListener("data", fromModem);
     },
   });
   Object.defineProperty(board, "modemPowered", { get: () => powered });
+  Object.defineProperty(board, "droppedBytes", { get: () => loop.dropped });
   return board;
 }

@@ -3,6 +3,7 @@ import { createBackend, type EmailBackend } from "../../tools/sim900-emulator/ma
 import * as net from "node:net";
 import { closedPort, login } from "./fixtures";
 import { definePop3Cases } from "./pop3-cases";
+import { dotStuff } from "../../tools/sim900-emulator/mail/pop3-format";
 
 describe("mail backend: POP3 against the embedded server", () => {
   let backend: EmailBackend;
@@ -13,6 +14,11 @@ describe("mail backend: POP3 against the embedded server", () => {
     login: { host: ssl ? "pop.gmail.example" : "pop.example.com", port: ssl ? 995 : 110, ssl },
     deliver: async (raw: string) => backend.deliver("unit7", raw),
     clear: async () => { backend.mailbox("unit7").length = 0; },
+  });
+
+  it("dot-stuffs lines that start with '.' after CRLF only: a '.' after a bare CR or LF is mid-line (RFC 1939 3)", () => {
+    const got = dotStuff(Buffer.from(".a\r\n.\r\nx\r.y\nz\n.w\r\n..\r\n", "latin1")).toString("latin1");
+    assert.equal(got, "..a\r\n..\r\nx\r.y\nz\n.w\r\n...\r\n.\r\n");
   });
 
   describe("plain", () => definePop3Cases(embedded(false)));

@@ -122,6 +122,12 @@ export class Emulator extends EventEmitter {
   /** Changes pacing on the fly. */
   configurePacing(opts: PacingOptions): void { this.pacer.configure(opts); }
 
+  /** Restarts the RNG behind chunk splits and noise (so a soak operation splits the same way when replayed). */
+  reseed(seed: number): void {
+    this.rng = createRng(seed);
+    this.pacer.rng = this.rng;
+  }
+
   /** The network drops the email bearer now (URC "+SAPBR <cid>: DEACT"). */
   dropBearer(cid?: number): boolean { return this.bearers.drop(cid ?? this.email.cid); }
 

@@ -9,15 +9,21 @@ export interface PacingOptions {
   maxChunk?: number;
 }
 
+interface Queued {
+  chunk: Buffer;
+  /** performance.now() ms when its last byte has left the wire; fixed when queued. */
+  due: number;
+}
+
 export class Pacer {
-  private queue: Buffer[] = [];
+  private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private clock = 0; // when the last scheduled byte leaves the wire (performance.now() ms)
+  private lastDue = 0; // due time of the last chunk queued
   private waiters: Array<() => void> = [];
   baud: number;
   maxChunk: number;
 
-  constructor(opts: PacingOptions, private rng: Rng, private sink: (chunk: Buffer) => void) {
+  constructor(opts: PacingOptions, public rng: Rng, private sink: (chunk: Buffer) => void) {
     this.baud = opts.baud ?? 115200;
     this.maxChunk = opts.maxChunk ?? 0;
   }
@@ -29,9 +35,15 @@ export class Pacer {
 
   write(data: Buffer): void {
     if (data.length === 0) return;
-    for (const chunk of this.split(data)) this.queue.push(chunk);
+    // A chunk starts on the wire when the one before it has left, or now if the line is idle.
+    const now = performance.now();
+    for (const chunk of this.split(data)) {
+      const start = Math.max(this.lastDue, now);
+      this.lastDue = this.baud > 0 ? start + (chunk.length * 10 * 1000) / this.baud : now;
+      this.queue.push({ chunk, due: this.lastDue });
+    }
     if (this.baud <= 0) this.flushNow();
-    else this.schedule();
+    else this.arm();
   }
 
   /** Resolves when everything written so far has been delivered. */
@@ -43,6 +55,7 @@ export class Pacer {
   /** Drops undelivered output (the modem lost power). */
   discard(): void {
     this.queue = [];
+    this.lastDue = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.notifyIdle();
@@ -61,30 +74,23 @@ export class Pacer {
 
   private flushNow(): void {
     // A sink may write again (re-entrancy); the loop picks that up in order.
-    while (this.queue.length) this.sink(this.queue.shift()!);
+    while (this.queue.length) this.sink(this.queue.shift()!.chunk);
     this.notifyIdle();
   }
 
-  private schedule(): void {
+  // One timer, for the head of the queue. Node may fire it up to a millisecond early (its clock is
+  // whole ms): tick() then just re-arms for what is left, the due time itself never moves.
+  private arm(): void {
     if (this.timer || this.queue.length === 0) return;
-    const now = performance.now();
-    if (this.clock < now) this.clock = now;
-    const due = this.clock + (this.queue[0].length * 10 * 1000) / this.baud;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, due - now));
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.queue[0].due - performance.now()));
   }
 
   // Emits every chunk whose last byte has left the wire by now; timers are ms-coarse, so a tick
   // may deliver several small chunks (each still its own sink call) to keep the average rate right.
   private tick(): void {
     this.timer = null;
-    const now = performance.now();
-    while (this.queue.length) {
-      const due = this.clock + (this.queue[0].length * 10 * 1000) / this.baud;
-      if (due > now + 0.5) break;
-      this.clock = due;
-      this.sink(this.queue.shift()!);
-    }
-    if (this.queue.length) this.schedule();
+    while (this.queue.length && this.queue[0].due <= performance.now()) this.sink(this.queue.shift()!.chunk);
+    if (this.queue.length) this.arm();
     else this.notifyIdle();
   }
 

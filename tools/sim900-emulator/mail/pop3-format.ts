@@ -1,10 +1,11 @@
 // RFC 1939 multi-line framing, shared by the embedded server and the tests' expectations.
 
-/** Lines starting with "." get another "." and the block ends with ".\r\n". Input must be CRLF text. */
+/** Lines starting with "." get another "." and the block ends with ".\r\n". Lines end in CRLF only
+ *  (RFC 1939 3): a "." after a bare CR or LF is not at a line start (JS's /^/m would say it is). */
 export function dotStuff(body: Buffer): Buffer {
   let s = body.toString("latin1");
   if (s.length && !s.endsWith("\r\n")) s += "\r\n";
-  return Buffer.from(s.replace(/^\./gm, "..") + ".\r\n", "latin1");
+  return Buffer.from(s.replace(/(^|\r\n)\./g, "$1..") + ".\r\n", "latin1");
 }
 
 /** Headers, the blank line and the first n body lines (TOP msg n). */
