@@ -134,7 +134,9 @@ declare var E: any;
 
 // The modem's own lines (manual 3.1's DEACT, a reboot's RDY, the power-down and under-voltage URCs,
 // calls and texts): one pattern and one handler, so they cost no listener each in RAM.
-var NEWS = new RegExp("^(\\+SAPBR \\d+: DEACT|" + [RDY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, CALL_READY].join("|") + "|RING|\\+CMTI|\\+POP3OUT:)");
+// Each branch anchored and no group: Espruino 2v29 captures "" for a group over an alternation
+// unless its last branch matched (/^(a|b)/.exec("a") is ["a", ""]), so the match itself is used.
+var NEWS = new RegExp("^\\+SAPBR \\d+: DEACT|^" + [RDY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN, CALL_READY, "RING", "\\+CMTI", "\\+POP3OUT:"].join("|^"));
 
 export function createModem(port: Port, o: Resolved): Modem {
   var cid = o.cid;
@@ -227,7 +229,7 @@ export function createModem(port: Port, o: Resolved): Modem {
   function news(line: string): boolean {
     var x = NEWS.exec(line);
     if (!x) return false;
-    var c = line.charAt(0), w = x[1];
+    var c = line.charAt(0), w = x[0];
     if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
     else if (w === UNDER_VOLTAGE_WARN) { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
     else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {

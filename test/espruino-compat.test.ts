@@ -2,6 +2,7 @@
 // Linux build: tools/espruino-replay.ts) and checked here statically, since CI has no Espruino:
 // - its regex engine mishandles the "?" quantifier (/a?b/ does not match "b"), counted quantifiers
 //   ({2}) and "$" after an alternation group (/^(OK|ERROR)$/ matches "OKAY");
+// - a group over an alternation captures "" unless its last branch matched (/^(a|b)/.exec("a"));
 // - for-in over null or undefined throws ("FOR loop can only iterate over ...") instead of doing nothing.
 // (String.indexOf's match past the end and clearTimeout(undefined) are reproduced by the sandbox.)
 import { strict as assert } from "node:assert";
@@ -26,6 +27,8 @@ export function espruinoRegexProblem(source: string): string {
     else if (c === "{") return "a counted quantifier {n}";
   }
   if (/\)\$$/.test(source) && source.includes("|")) return "'$' after an alternation group";
+  // a group over an alternation captures "" unless its last branch matched (/^(a|b)/.exec("a"))
+  if (/\([^()]*\|[^()]*\)/.test(source.replace(/\\./g, ""))) return "a capture group over an alternation";
   return "";
 }
 
@@ -37,6 +40,8 @@ describe("Espruino compatibility of the built code", () => {
     assert.ok(espruinoRegexProblem("^(OK|ERROR|\\+CM[ES] ERROR: *(\\d+))$"));
     assert.equal(espruinoRegexProblem("^\\+CM[ES] ERROR: *(\\d+)$"), "");
     assert.equal(espruinoRegexProblem("[=?]\\?x"), "");
+    assert.ok(espruinoRegexProblem("^(RDY|\\+SAPBR \\d+: DEACT)"));
+    assert.equal(espruinoRegexProblem("^RDY|^\\+SAPBR \\d+: DEACT"), "");
   });
 
   it("no regex in dist/ (module, companions, examples) uses what Espruino's engine gets wrong", () => {
