@@ -1,5 +1,7 @@
-// Two ES5 CommonJS bundles: the board module, and a test-only bundle that also exposes internals
-// (reader, channel, parsers) so the same tests can run against built code without bloating the board one.
+// ES5 CommonJS bundles: the board's core module and its parts (a unit uploads only the parts it
+// uses), the companions, and a test-only bundle with everything linked in that also exposes internals
+// (reader, channel, parsers) so the same tests can run against built code.
+import * as path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 
@@ -13,8 +15,43 @@ export const plugins = (sourceMap = false) => [
 ];
 export const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named" });
 
+// The parts and the source files each one carries; every other file of src/ is the core's, which a
+// part reaches at run time through require("sim900-email") (the core exports it all: src/kit.ts).
+export const PARTS = {
+  "sim900-email-send": ["smtp.ts", "mail/hex.ts"],
+  "sim900-email-pop3": ["pop3.ts", "mail/dot-stream.ts", "mail/line-splitter.ts"],
+  "sim900-email-fetch": ["fetch.ts", "read-message.ts", "seen-store.ts", "mail/headers.ts", "mail/encoded-word.ts", "mail/transfer-decode.ts"],
+};
+const SRC = path.resolve("src");
+const owner = (file) => {
+  for (const [name, files] of Object.entries(PARTS)) if (files.some((f) => path.join(SRC, f) === file)) return name;
+  return "sim900-email";
+};
+const sourceFile = (id, importer) => {
+  const f = id.startsWith(".") && importer ? path.resolve(path.dirname(importer), id) : id;
+  return path.isAbsolute(f) ? f.replace(/(\.ts)?$/, ".ts") : f;
+};
+
+/** A part's bundle: its own files inside, everything else of src/ from the module that owns it. */
+function part(name) {
+  const entry = path.join(SRC, PARTS[name][0]);
+  const other = (id, importer) => {
+    const f = sourceFile(id, importer);
+    return f.startsWith(SRC + path.sep) && f !== entry && owner(f) !== name;
+  };
+  // resolved to the owning module's bare name, so every import from one module is one require()
+  const link = {
+    name: "link-parts",
+    resolveId: (id, importer) => (other(id, importer) ? { id: owner(sourceFile(id, importer)), external: true } : null),
+  };
+  return { input: entry, output: output("dist/" + name + ".js"), plugins: [link, ...plugins()] };
+}
+
 export default [
   { input: "src/index.ts", output: output("dist/sim900-email.js"), plugins: plugins() },
+  part("sim900-email-send"),
+  part("sim900-email-pop3"),
+  part("sim900-email-fetch"),
   { input: "src/testing.ts", output: output("dist/sim900-email.test.js"), plugins: plugins() },
   // Optional companions, each its own Espruino module so the core stays small.
   { input: "src/companions/outbox.ts", output: output("dist/sim900-email-outbox.js"), plugins: plugins() },

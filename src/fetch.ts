@@ -2,12 +2,12 @@
 // (capped) of those whose From/Subject match, onMessage(msg, done), and AT+POP3DEL only after done()
 // without an error. A UID is remembered before its message is handed on, so no message is ever
 // handed to onMessage twice, even if its deletion failed or the unit restarted in between.
-import { Modem } from "./modem";
-import { typedError, EmailError } from "./errors";
-import { Callback } from "./flow";
+import type { Modem } from "./modem";
+import type { EmailError } from "./errors";
+import type { Callback } from "./flow";
+import { typedError, find, lower } from "./kit";
 import { simple, list, Listing } from "./pop3";
 import { readMessage, ReadMessage } from "./read-message";
-import { find, lower } from "./strings";
 import { seenStore, SeenStore } from "./seen-store";
 import type { Verifier } from "./verifier";
 

@@ -1,11 +1,17 @@
 // sim900-email: email through a SIM900 modem's email AT commands, for Espruino.
 // connect(port, options, callback) returns the object of API.md; its calls queue and run in order.
 import { createModem, resolve, Modem, Options } from "./modem";
-import { send, settings, Message } from "./smtp";
-import { EmailError } from "./errors";
+import type { Message } from "./smtp";
+import { typedError, EmailError } from "./errors";
 import { series, Callback } from "./flow";
-import { login, list, retrieve, simple, Listing, RetrieveOptions } from "./pop3";
-import { fetch, Filter, FetchedMessage } from "./fetch";
+import type { Listing, RetrieveOptions } from "./pop3";
+import type { Filter, FetchedMessage } from "./fetch";
+import type * as SendPart from "./smtp";
+import type * as Pop3Part from "./pop3";
+import type * as FetchPart from "./fetch";
+
+// What the parts take from the core at run time.
+export * from "./kit";
 
 export { Options, Server } from "./modem";
 export { Message, Address, Attachment, Recipients } from "./smtp";
@@ -25,14 +31,33 @@ export interface Email {
   close(cb?: (err?: EmailError | null) => void): void;
 }
 
+// Parts linked into the same bundle (the test bundle, the sources under test); on a board each is
+// its own Storage module, found with require() when its first call is made.
+var linked: { [name: string]: any } = {};
+
+/** Links a part in: addPart("sim900-email-send", smtp). */
+export function addPart(name: string, part: any): void {
+  linked[name] = part;
+}
+
+/** The part sim900-email-<name>, or an error (type MODULE) naming the file to upload. */
+function part(name: string): any {
+  var id = "sim900-email-" + name, p = linked[id];
+  if (!p) try { p = require(id); } catch (e) { /* not in Storage */ }
+  if (!p) throw typedError(name.toUpperCase(), "MODULE", "this call needs the module " + id + " in Storage: upload dist/" + id + ".js");
+  return p;
+}
+
 export function connect(port: Port, options: Options, callback?: (err?: EmailError | null) => void): Email {
   var m: Modem = createModem(port, resolve(options));
   var run = m.run;
 
-  /** A POP3 operation: modem prepared and logged in first (manual 2.13, 2.14). */
-  function pop3(op: (done: Callback) => void, cb?: Callback) {
+  /** A POP3 operation: the part found, the modem prepared and logged in first (manual 2.13, 2.14). */
+  function pop3(op: (p: typeof Pop3Part, done: Callback, x: any) => void, cb?: Callback, extra?: string) {
     run(function (done) {
-      series([m.ensure, function (next) { login(m, next); }, function () { op(done); }], done);
+      // found before any command, so a missing part fails here, through the callback
+      var p: typeof Pop3Part = part("pop3"), x = extra && part(extra);
+      series([m.ensure, function (next) { p.login(m, next); }, function () { op(p, done, x); }], done);
     }, cb);
   }
 
@@ -41,28 +66,29 @@ export function connect(port: Port, options: Options, callback?: (err?: EmailErr
   return {
     send: function (msg, cb) {
       run(function (done) {
-        var s = settings(m, msg); // throws on a bad argument, before any command is sent
+        var p: typeof SendPart = part("send");
+        var s = p.settings(m, msg); // throws on a bad argument, before any command is sent
         // manual 1.1 item 4: SMTP and POP3 never at the same time
-        series([m.ensure, m.logout, function () { send(m, msg, s, done); }], done);
+        series([m.ensure, m.logout, function () { p.send(m, msg, s, done); }], done);
       }, cb);
     },
     list: function (cb) {
-      pop3(function (done) { list(m, done); }, cb);
+      pop3(function (p, done) { p.list(m, done); }, cb);
     },
     retrieve: function (n, opts, cb) {
-      pop3(function (done) { retrieve(m, n, opts || {}, done); }, cb);
+      pop3(function (p, done) { p.retrieve(m, n, opts || {}, done); }, cb);
     },
     remove: function (n, cb) {
-      pop3(function (done) { simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
+      pop3(function (p, done) { p.simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
     },
     undoRemove: function (cb) {
-      pop3(function (done) { simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
+      pop3(function (p, done) { p.simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
     },
     logout: function (cb) {
       run(m.logout, cb);
     },
     fetch: function (filter, onMessage, cb) {
-      pop3(function (done) { fetch(m, filter || {}, onMessage, done); }, cb);
+      pop3(function (_p, done, f: typeof FetchPart) { f.fetch(m, filter || {}, onMessage, done); }, cb, "fetch");
     },
     close: function (cb) {
       // An operation under way ends now, with its one callback (an error of type CLOSED).

@@ -127,7 +127,8 @@ export function resultCode(line: string): number {
 /** After these the modem's state is unknown: prepare it again before the next operation. */
 function resets(err: EmailError): boolean {
   var c = err.code;
-  return !(err.type === "ARGUMENT" || err.type === "OPTIONS" || err.type === "SERVER" || err.type === "CLOSED" || (c !== undefined && c >= 65 && c <= 68));
+  var t = err.type;
+  return !(t === "ARGUMENT" || t === "OPTIONS" || t === "MODULE" || t === "SERVER" || t === "CLOSED" || (c !== undefined && c >= 65 && c <= 68));
 }
 
 declare var E: any;

@@ -1,12 +1,15 @@
 // Receiving (manual 2.13-2.22, examples 3.5-3.7, 3.9): login on demand, single-line commands with
 // their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
-import { Modem, resultCode } from "./modem";
-import { quote, int, LIMITS } from "./params";
-import { typedError, codeError, EmailError } from "./errors";
-import { Callback } from "./flow";
+import type { Modem } from "./modem";
+import type { EmailError } from "./errors";
+import type { Callback } from "./flow";
+import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
+
+// for the fetch part, which reads headers line by line too
+export { createLineSplitter };
 
 export interface Listing {
   n: number;

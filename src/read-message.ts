@@ -1,13 +1,12 @@
 // One message read through retrieve (TOP n lines, or the whole of it): its headers and at most `cap`
 // bytes of its body, transfer-decoded, as fetch() matches and hands it on.
-import { Modem } from "./modem";
-import { EmailError } from "./errors";
-import { retrieve } from "./pop3";
-import { createLineSplitter } from "./mail/line-splitter";
+import type { Modem } from "./modem";
+import type { EmailError } from "./errors";
+import { retrieve, createLineSplitter } from "./pop3";
 import { createHeaderParser, parseAddress } from "./mail/headers";
 import { decodeWords } from "./mail/encoded-word";
 import { base64Decode, qpDecode } from "./mail/transfer-decode";
-import { lower } from "./strings";
+import { lower } from "./kit";
 
 export interface ReadMessage {
   uid: string;

@@ -1,10 +1,10 @@
 // Sending (manual 2.3-2.12, examples 3.2-3.4, 3.8): the settings an email needs, minus those the
 // modem already holds from the last email; the body after the '>' prompt; AT+SMTPSEND; then the
 // attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
-import { Modem } from "./modem";
-import { quote, int, hexMode, LIMITS } from "./params";
-import { typedError, codeError, EmailError } from "./errors";
-import { Callback } from "./flow";
+import type { Modem } from "./modem";
+import type { EmailError } from "./errors";
+import type { Callback } from "./flow";
+import { quote, int, hexMode, LIMITS, typedError, codeError } from "./kit";
 
 import { toHex } from "./mail/hex";
 

@@ -9,9 +9,9 @@ export const DIST = path.join(__dirname, "..", "dist");
 /** The email module's parts (dist file names). The first of core is what a program require()s. */
 export const EMAIL_PARTS: Record<"core" | "send" | "pop3" | "fetch", string[]> = {
   core: ["sim900-email.js"],
-  send: [],
-  pop3: [],
-  fetch: [],
+  send: ["sim900-email-send.js"],
+  pop3: ["sim900-email-pop3.js"],
+  fetch: ["sim900-email-fetch.js"],
 };
 
 /** Optional companion modules, each its own Storage file. */

@@ -25,7 +25,7 @@ export interface Rig {
 }
 
 
-type RigOptions = { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend };
+type RigOptions = { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown>; backend?: EmailBackend; /** The module to connect (default: the one under test, see target.ts). */ lib?: { connect: Function } };
 
 /** The emulator, a port onto it made by `makePort`, and the module (not connected yet). */
 export async function createRig<P extends Port & { close(): void }>(o: RigOptions, makePort: (emu: Emulator) => P): Promise<Rig & { port: P }> {
@@ -39,7 +39,7 @@ export async function createRig<P extends Port & { close(): void }>(o: RigOption
     get mail() { return mail; },
     connect(options) {
       return new Promise((resolve) => {
-        mail = lib.connect(port, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod, ...options }, (err: any) => resolve(err ?? null));
+        mail = (o.lib ?? lib).connect(port, { ...OPTIONS, log: (l: string) => log.push(l), ...o.mod, ...options }, (err: any) => resolve(err ?? null));
       });
     },
     call(method, ...args) {

@@ -1,0 +1,9 @@
+// What the parts (sim900-email-send, -pop3, -fetch) take from the core at run time: in a part's
+// bundle this file is not included but becomes require("sim900-email"), so each helper is in flash
+// once. The core exports all of it (src/index.ts).
+export { typedError, codeError } from "./errors";
+export { quote, int, hexMode, LIMITS } from "./params";
+export { resultCode } from "./modem";
+export { find, replaceAll, trim, lower } from "./strings";
+export { storageOr } from "./storage";
+export { series } from "./flow";
