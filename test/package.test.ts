@@ -78,7 +78,7 @@ describe("the npm package, installed from its tarball", function () {
     const paths = files.map((f) => f.path);
     for (const f of ["dist/sim900-email.js", "dist/sim900-email-outbox.js", "dist/sim900-email-power.js", "dist/sim900-email-sign.js",
       "dist/examples/sensor.js", "dist/examples/remote-config.js", "dist/sim900-email.d.ts", "dist/types/index.d.ts",
-      "dist/cli/sim900-email.cjs", "dist/cli/at-channel.js", "docs/sim900-email.md", "README.md", "package.json"])
+      "dist/cli/sim900-email.cjs", "dist/cli/at-channel.js", "docs/API.md", "docs/sim900-email.md", "README.md", "package.json"])
       assert.ok(paths.includes(f), f + " is not in the package");
     for (const p of paths) {
       assert.ok(!/\.test\.|testing\.d\.ts$/.test(p), p + " is a test file");
