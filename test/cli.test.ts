@@ -12,6 +12,7 @@ import { startCli } from "../tools/sim900-emulator/cli";
 import { createEmulator } from "../tools/sim900-emulator/modem";
 import { createBackend, EmailBackend } from "../tools/sim900-emulator/mail";
 import { COMMON_FLAGS, FLAGS } from "../tools/cli/main";
+import { SOCAT, need } from "./helpers/system-tools";
 
 const BIN = path.join(__dirname, "..", "tools", "cli", "bin.mjs");
 const ACCOUNTS = [{ user: "unit7", pass: "secret" }, { user: "ops", pass: "secret" }];
@@ -199,13 +200,10 @@ describe("sim900-email CLI", function () {
     let emuClose: (() => Promise<void>) | undefined;
 
     before(async function () {
-      if (!fs.existsSync("/usr/bin/socat") && !fs.existsSync("/bin/socat")) {
-        console.log("      (socat not installed: apt-get install -y socat)");
-        return this.skip();
-      }
+      const bin = need(this, SOCAT);
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-pty-"));
       const a = path.join(dir, "modem"), b = path.join(dir, "host");
-      socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ["ignore", "ignore", "pipe"] });
+      socat = spawn(bin, ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ["ignore", "ignore", "pipe"] });
       let log = "";
       socat.stderr!.on("data", (d) => (log += d));
       for (let i = 0; i < 100 && !/starting data transfer loop/.test(log); i++) await new Promise((r) => setTimeout(r, 50));

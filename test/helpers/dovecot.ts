@@ -1,13 +1,13 @@
 // Starts a throw-away Dovecot (POP3 + POP3S on 127.0.0.1) for one test suite. See
 // /work/shared/design/DOVECOT.md for the traps handled here: root, the anvil penalty and the slow stop.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as net from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { selfSignedCert } from "../../tools/sim900-emulator/mail/certs";
 import { deliverToMaildir, type Owner } from "./mailserver-maildir";
+import { DOVECOT, locate, missingMessage } from "./system-tools";
 
 export interface Dovecot {
   pop3Port: number; pop3sPort: number;
@@ -19,18 +19,12 @@ export interface Dovecot {
   stop(): Promise<void>;
 }
 
-const BINARIES = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"];
-
+/** Dovecot's executable (DOVECOT_BIN overrides the search); throws when it is not installed. Suites
+ *  call need(this, DOVECOT) from ./system-tools first, which skips them on a machine without it. */
 export function dovecotBinary(): string {
-  const found = BINARIES.find((b) => existsSync(b));
-  if (found) return found;
-  try { return execFileSync("sh", ["-c", "command -v dovecot"], { encoding: "utf8" }).trim() || fail(); }
-  catch { return fail(); }
-}
-
-function fail(): never {
-  throw new Error("Dovecot is not installed, so the Dovecot tests cannot run. Install it with " +
-    "`apt-get install -y dovecot-pop3d openssl` (CI does this in .ci/run).");
+  const found = locate(DOVECOT);
+  if (!found) throw new Error(missingMessage(DOVECOT));
+  return found;
 }
 
 /** Ports the OS just handed out and we released; good enough on a quiet loopback. */

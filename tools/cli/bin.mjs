@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher for `npx sim900-email` / `npm exec sim900-email`: registers tsx (a devDependency) so the
-// TypeScript tool and the test sandbox it shares run as they are, then starts it.
+// Runs the tool from its TypeScript sources in a clone (test/cli.test.ts, development): registers tsx,
+// a devDependency, then starts main. The package's bin is the built dist/cli/sim900-email.cjs.
 import { register } from "tsx/esm/api";
 import { createRequire } from "node:module";
 

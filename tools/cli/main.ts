@@ -7,9 +7,11 @@ import { loadBundle } from "../sandbox";
 import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
 
+// tools/cli/ in a clone and dist/cli/ in the installed package are both two levels below the root.
 const ROOT = path.join(__dirname, "..", "..");
 export const BUNDLE = path.join(ROOT, "dist", "sim900-email.js");
-export const TEST_BUNDLE = path.join(ROOT, "dist", "sim900-email.test.js");
+/** The module's AT channel alone (tools/cli/rollup.config.mjs), for probe's raw commands. */
+export const CHANNEL_BUNDLE = path.join(ROOT, "dist", "cli", "at-channel.js");
 
 class Exit extends Error {
   constructor(readonly code: number, message: string) { super(message); }
@@ -369,8 +371,8 @@ const EMAIL_TESTS = ["AT+EMAILCID=?", "AT+EMAILTO=?", "AT+EMAILSSL=?", "AT+SMTPS
 
 async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number> {
   if (!s.port) throw usage("no --port given (or SIM900_PORT)");
-  if (!fs.existsSync(TEST_BUNDLE)) throw new Exit(EXIT.INTERNAL, TEST_BUNDLE + " is missing: run npm run build");
-  const lib = loadBundle(TEST_BUNDLE);
+  if (!fs.existsSync(CHANNEL_BUNDLE)) throw new Exit(EXIT.INTERNAL, CHANNEL_BUNDLE + " is missing: run npm run build");
+  const lib = loadBundle(CHANNEL_BUNDLE);
   const port: HostSerial = await openPort(s.port, s.baud);
   let lostErr: Error | null = null;
   port.onLost((e) => (lostErr = e));
