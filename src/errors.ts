@@ -6,7 +6,8 @@ export interface EmailError extends Error {
   /** The modem's result code (61..84, +CME ERROR n), absent when it gave none. */
   code?: number;
   command?: string;
-  /** What went wrong when there is no code: "ERROR", "TIMEOUT", "DEACT", "REBOOT", "OVERFLOW", "ARGUMENT", "OPTIONS", "CLOSED", "SERVER". */
+  /** What went wrong when there is no code: "ERROR", "TIMEOUT", "DEACT", "REBOOT", "POWERDOWN", "OVERFLOW",
+   *  "FIFO_FULL", "ARGUMENT", "OPTIONS", "MODULE", "CLOSED", "SERVER", "SIZE". */
   type?: string;
 }
 

@@ -14,10 +14,12 @@ export function storageCost(bytes) {
   return HEADER + Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
-/** The files to upload, in order: the module, the companions `example` needs, then the example as .bootcde. */
+/** The files to upload, in order: the module, the parts and companions `example` needs, then the example as .bootcde. */
 export function planFiles(root, example) {
+  // The sensor only sends; remote-config reads its mailbox (POP3 and fetch).
+  const parts = example === "sensor" ? ["sim900-email-send"] : ["sim900-email-pop3", "sim900-email-fetch"];
   // PWRKEY handling for both; the sensor's outbox or remote-config's signature check.
-  const companions = ["sim900-email-power", example === "sensor" ? "sim900-email-outbox" : "sim900-email-sign"];
+  const companions = [...parts, "sim900-email-power", example === "sensor" ? "sim900-email-outbox" : "sim900-email-sign"];
   const files = [
     { name: "sim900-email", file: path.join("dist", "sim900-email.js") },
     ...companions.map((c) => ({ name: c, file: path.join("dist", c + ".js") })),

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { loadBundle } from "../sandbox";
+import { loadBundle, realHost } from "../sandbox";
 import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
 
@@ -154,7 +154,11 @@ function describe(err: any): string {
 async function withMail(s: Settings, log: (line: string) => void | undefined, body: (mail: any, lost: () => Error | null) => Promise<number>): Promise<number> {
   if (!s.port) throw usage("no --port given (or SIM900_PORT)");
   if (!fs.existsSync(BUNDLE)) throw new Exit(EXIT.INTERNAL, BUNDLE + " is missing: run npm run build");
-  const lib = loadBundle(BUNDLE);
+  const modules: Record<string, unknown> = {};
+  const lib = loadBundle(BUNDLE, { ...realHost(), modules });
+  // the module's parts, beside it as on a board; each takes its helpers from the module itself
+  modules["sim900-email"] = lib;
+  for (const p of ["send", "pop3", "fetch"]) modules["sim900-email-" + p] = loadBundle(path.join(ROOT, "dist", "sim900-email-" + p + ".js"), { ...realHost(), modules });
   const port = await openPort(s.port, s.baud);
   let lostErr: Error | null = null;
   let abort: ((e: Error) => void) | undefined;
