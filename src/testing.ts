@@ -2,14 +2,15 @@
 // can run against built ES5 code. Not for boards: the board bundle is src/index.ts alone.
 export * from "./index";
 import { addPart } from "./index";
-import * as smtp from "./smtp";
-import * as pop3 from "./pop3";
-import * as fetch from "./fetch";
+import { settings, send } from "./smtp";
+import { login, list, retrieve, simple } from "./pop3";
+import { fetch } from "./fetch";
 
-// Everything linked in: the parts need no require() here.
-addPart("sim900-email-send", smtp);
-addPart("sim900-email-pop3", pop3);
-addPart("sim900-email-fetch", fetch);
+// Everything linked in: the parts need no require() here. Plain objects, not namespace imports:
+// rollup makes those with Object.freeze, which Espruino lacks.
+addPart("sim900-email-send", { settings: settings, send: send });
+addPart("sim900-email-pop3", { login: login, list: list, retrieve: retrieve, simple: simple });
+addPart("sim900-email-fetch", { fetch: fetch });
 export { createReader } from "./at/reader";
 export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";

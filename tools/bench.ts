@@ -20,7 +20,7 @@ import { createPort } from "./sim900-emulator/transports";
 // Not exported by src/testing.ts (dist/sim900-email.test.js has createReader and createChannel only),
 // so the dot-unstuffer comes from the sources.
 import { createDotStream } from "../src/mail/dot-stream";
-import { EMAIL_PARTS, COMPANIONS, CORE_FILE } from "./parts";
+import { EMAIL_PARTS, COMPANIONS, CORE_FILE, loadModule } from "./parts";
 import { loadFigures, cpuFigures } from "./espruino-measure";
 import { memoryFigures, BoardFigures } from "./espruino-memory";
 import { espruinoBinary, ESPRUINO_USAGE } from "./espruino-process";
@@ -96,7 +96,7 @@ async function heap() {
 
 // ---------------------------------------------------------------- wire
 async function wire() {
-  const lib = loadBundle(path.join(DIST, CORE_FILE));
+  const lib = loadModule(); // the core, its parts beside it
   const backend = await sharedBackend();
   const emu = createEmulator({ backend, baud: 0 });
   const port = createPort(emu);

@@ -37,7 +37,9 @@ export function loadModule(host: SandboxHost = realHost()): any {
     let m: unknown;
     Object.defineProperty(modules, moduleName(f), { enumerable: true, get: () => (m = m ?? loadBundle(path.join(DIST, f), { ...host, modules })) });
   }
-  return loadBundle(path.join(DIST, CORE_FILE), { ...host, modules });
+  const core = loadBundle(path.join(DIST, CORE_FILE), { ...host, modules });
+  modules[moduleName(CORE_FILE)] = core; // the parts take their helpers from it
+  return core;
 }
 
 /** Missing dist files of the lists above (e.g. before a build). */

@@ -85,7 +85,10 @@ export function loadBundle(file: string, host: SandboxHost = realHost()): any {
     "delete Object.assign; delete Object.entries; delete Object.values; delete Array.from; delete Array.of;" +
       "delete Array.prototype.find; delete Array.prototype.includes; delete Array.prototype.fill;" +
       "delete String.prototype.startsWith; delete String.prototype.endsWith; delete String.prototype.includes;" +
-      "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;",
+      "delete String.prototype.repeat; delete String.prototype.padStart; delete Number.isNaN;" +
+      // ES5, but not in Espruino 2v29 (checked on the Pico-sized build); rollup's namespace objects use freeze
+      "delete Object.freeze; delete Object.isFrozen; delete Object.seal; delete Object.isSealed;" +
+      "delete Object.preventExtensions; delete Object.isExtensible; delete String.prototype.localeCompare; delete String.prototype.search;",
     ctx,
   );
   vm.runInContext(ESPRUINO_QUIRKS, ctx);
