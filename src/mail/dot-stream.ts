@@ -20,18 +20,18 @@ var END = "\r\n.\r";
  */
 export function createDotStream(onData: (s: string) => void, onEnd: () => void): DotStream {
   var carry = "";   // held-back tail: "", "\r", "\r\n", "\r\n." or "\r\n.\r"
-  var state = 0;    // 0: in the status line, 1: in the message, 2: done
-  var skip = 0;     // bytes still to drop from the output: the status line's own CRLF
+  var state = 0;    // 0: in the status line, 1: its CRLF not yet dropped, 2: in the message, 3: done
   var count = 0;
 
-  function deliver(s: string) {
-    if (skip) { s = s.substring(skip); skip = 0; }
+  function give(s: string) {
+    if (state < 2) { s = s.substring(2); state = 2; } // the status line's CRLF
     if (s) { count += s.length; onData(s); }
   }
 
-  function push(slice: string) {
-    if (state > 1) return;
-    var s = carry ? carry + slice : slice;
+  // Everything but the common slice: the status line, a held tail, a line that starts with a dot.
+  function slow(slice: string) {
+    if (state > 2) return;
+    var s = carry + slice;
     carry = "";
     if (!state) {
       var i = find(s, "\r\n");
@@ -43,18 +43,16 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       // keep the status line's CRLF so that the message starts, like every line, after "\r\n"
       s = s.substring(i);
       state = 1;
-      skip = 2;
     }
     var n = s.length, k, plain = find(s, "\n.") < 0;
-    if (plain) {
-      // Most slices: no line starts with a dot, so no terminator and nothing to unstuff. Only a
-      // final "\r" or "\r\n" is held. (Measured on Espruino: this path is what keeps up.)
-      k = s.charAt(n - 1) === "\r" ? 1 : s.charAt(n - 1) === "\n" && s.charAt(n - 2) === "\r" ? 2 : 0;
-    } else {
+    if (plain) k = s.charAt(n - 1) === "\r" ? 1 : s.charAt(n - 1) === "\n" && s.charAt(n - 2) === "\r" ? 2 : 0;
+    else {
       var e = find(s, "\r\n.\r\n");
       if (e >= 0) {
-        state = 2;
-        deliver(replaceAll(s.substring(0, e + 2), "\r\n..", "\r\n."));
+        s = replaceAll(s.substring(0, e + 2), "\r\n..", "\r\n.");
+        if (state < 2) s = s.substring(2);
+        state = 3;
+        if (s) { count += s.length; onData(s); }
         onEnd();
         return;
       }
@@ -63,8 +61,19 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     }
     carry = s.substring(n - k);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (k < n) deliver(plain ? s.substring(0, n - k) : replaceAll(s.substring(0, n - k), "\r\n..", "\r\n."));
+    if (k < n) give(plain ? s.substring(0, n - k) : replaceAll(s.substring(0, n - k), "\r\n..", "\r\n."));
   }
 
-  return { push: push, bytes: function () { return count; } };
+  return {
+    // The common slice, kept short (Espruino lexes a function's text each time it runs): in the
+    // message, nothing held, no line starting with a dot, no CR or LF at the end. One native scan.
+    // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
+    push: function (s: string) {
+      if (state === 2 && !carry && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
+        count += s.length;
+        onData(s);
+      } else /*#__NOINLINE__*/ slow(s);
+    },
+    bytes: function () { return count; },
+  };
 }
