@@ -39,7 +39,8 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     if (text && !ECHO.test(text)) ev.line(text);
   }
 
-  function push(chunk: string) {
+  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push.
+  function scan(chunk: string) {
     var len = chunk.length;
     var pos = 0;
     while (pos < len) {
@@ -82,7 +83,13 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   }
 
   return {
-    push: push,
+    // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
+    // Espruino lexes a function's whole text each time it runs.
+    push: function (chunk: string) {
+      var n = chunk.length;
+      if (raw >= n && n) ev.data(chunk, (raw -= n));
+      else /*#__NOINLINE__*/ scan(chunk);
+    },
     expect: function (n: number) { raw = n > 0 ? n : 0; },
     left: function () { return raw; },
     reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; },
