@@ -1,7 +1,7 @@
 // POP3 multi-line response reader (RFC 1939 3): drops the status line, undoes dot-stuffing and stops
 // at the terminating "." line. Slices may be split anywhere; work is per slice with native calls,
 // never per byte. Between slices it holds at most 4 bytes: a tail of "\r\n.\r" not yet decidable.
-import { find, replaceAll } from "../strings";
+import { find } from "../strings";
 
 export interface DotStream {
   /** Feed the next raw slice. Ignored once the end has been seen. */
@@ -9,8 +9,6 @@ export interface DotStream {
   /** Message bytes delivered to onData so far. */
   bytes(): number;
 }
-
-var END = "\r\n.\r";
 
 /**
  * onData gets the message de-stuffed, without the status line and without the final ".\r\n" (the CRLF
@@ -23,45 +21,51 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
   var state = 0;    // 0: in the status line, 1: its CRLF not yet dropped, 2: in the message, 3: done
   var count = 0;
 
-  function give(s: string) {
-    if (state < 2) { s = s.substring(2); state = 2; } // the status line's CRLF
+  // Delivers s (less the status line's CRLF at its start, the first time) and moves to state `next`.
+  function give(s: string, next: number) {
+    if (state < 2) s = s.substring(2);
+    state = next;
     if (s) { count += s.length; onData(s); }
   }
 
   // Everything but the common slice: the status line, a held tail, a line that starts with a dot.
+  // One scan for "\n." finds both the stuffed lines and the terminator.
   function slow(slice: string) {
     if (state > 2) return;
     var s = carry + slice;
-    carry = "";
     if (!state) {
       var i = find(s, "\r\n");
       if (i < 0) {
         // still in the status line: drop it, keeping only a final "\r"
-        if (s.charAt(s.length - 1) === "\r") carry = "\r";
+        carry = s.charAt(s.length - 1) === "\r" ? "\r" : "";
         return;
       }
       // keep the status line's CRLF so that the message starts, like every line, after "\r\n"
       s = s.substring(i);
       state = 1;
     }
-    var n = s.length, k, plain = find(s, "\n.") < 0;
-    if (plain) k = s.charAt(n - 1) === "\r" ? 1 : s.charAt(n - 1) === "\n" && s.charAt(n - 2) === "\r" ? 2 : 0;
-    else {
-      var e = find(s, "\r\n.\r\n");
-      if (e >= 0) {
-        s = replaceAll(s.substring(0, e + 2), "\r\n..", "\r\n.");
-        if (state < 2) s = s.substring(2);
-        state = 3;
-        if (s) { count += s.length; onData(s); }
-        onEnd();
-        return;
+    // hold the longest tail that may still become "\r\n.\r\n" (the terminator) or "\r\n.."
+    var n = s.length, z = s.charAt(n - 1);
+    var k = z === "\r" ? (s.substring(n - 4) === "\r\n.\r" ? 4 : 1) : z === "\n" ? (s.charAt(n - 2) === "\r" ? 2 : 0) : z === "." && s.substring(n - 3) === "\r\n." ? 3 : 0;
+    var end = n - k, out = "", from = 0, d = s.indexOf("\n.");
+    // d is a "\n" followed by "."; Espruino may also report a "\n" at the very end (d = n - 1)
+    while (d >= 0 && d < n - 1) {
+      if (s.charAt(d - 1) === "\r") {
+        var c = s.charAt(d + 2);
+        if (c === ".") {
+          out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
+          from = d + 3;
+        } else if (c === "\r" && s.charAt(d + 3) === "\n") {
+          give(out + s.substring(from, d + 1), 3); // up to the CRLF before the final dot
+          onEnd();
+          return;
+        }
       }
-      k = 4;
-      while (k && s.substring(n - k) !== END.substring(0, k)) k--;
+      d = s.indexOf("\n.", d + 1);
     }
-    carry = s.substring(n - k);
+    carry = s.substring(end);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (k < n) give(plain ? s.substring(0, n - k) : replaceAll(s.substring(0, n - k), "\r\n..", "\r\n."));
+    if (end) give(from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s, 2);
   }
 
   return {
