@@ -16,8 +16,9 @@ export interface ReaderEvents {
 
 export interface Reader {
   push(chunk: string): void;
-  /** The next n bytes are payload, whatever they contain. Call it from within a line event. */
-  expect(n: number): void;
+  /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
+   *  without one). Call it from within a line event. */
+  expect(n: number, sink?: (slice: string, left: number) => void): void;
   /** Payload bytes still expected. */
   left(): number;
   reset(): void;
@@ -32,6 +33,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var raw = 0;        // payload bytes still expected
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
+  var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
 
   function emit(text: string) {
     var end = text.length - 1;
@@ -47,7 +49,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
       if (raw > 0) {
         var take = len - pos < raw ? len - pos : raw;
         raw -= take;
-        ev.data(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
+        sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
         pos += take;
         continue;
       }
@@ -87,11 +89,11 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     // Espruino lexes a function's whole text each time it runs.
     push: function (chunk: string) {
       var n = chunk.length;
-      if (raw >= n && n) ev.data(chunk, (raw -= n));
+      if (raw >= n && n) sink(chunk, (raw -= n));
       else /*#__NOINLINE__*/ scan(chunk);
     },
-    expect: function (n: number) { raw = n > 0 ? n : 0; },
+    expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
     left: function () { return raw; },
-    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; },
+    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },
   };
 }
