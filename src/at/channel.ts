@@ -216,8 +216,9 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     maxLine,
   );
 
-  // Date.now() when the port's data handler last returned.
-  var lastData = 0;
+  // Date.now() when the port's data handler last returned. (A local alias: Espruino looks a global
+  // name up through every enclosing scope, a cost paid per serial chunk.)
+  var lastData = 0, now = Date.now;
 
   // Runs for every serial chunk: kept short (Espruino lexes a function's whole text each run).
   function onData(data: string) {
@@ -226,7 +227,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       // a cut payload's rest (finish left it arriving): no longer the cut command's
       if (draining) { hush(); reader.expect(reader.left()); }
       reader.push(data);
-      lastData = Date.now();
+      lastData = now();
     } catch (e) {
       /*#__NOINLINE__*/ failed(e);
     }
