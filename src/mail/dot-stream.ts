@@ -20,6 +20,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
   var carry = "";   // held-back tail: "", "\r", "\r\n", "\r\n." or "\r\n.\r"
   var state = 0;    // 0: in the status line, 1: its CRLF not yet dropped, 2: in the message, 3: done
   var count = 0;
+  var plain = false; // state 2 and nothing held: the next slice may take the short path
 
   // Delivers s (less the status line's CRLF at its start, the first time) and moves to state `next`.
   function give(s: string, next: number) {
@@ -56,6 +57,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
           out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
           from = d + 3;
         } else if (c === "\r" && s.charAt(d + 3) === "\n") {
+          plain = false;
           give(out + s.substring(from, d + 1), 3); // up to the CRLF before the final dot
           onEnd();
           return;
@@ -66,6 +68,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     carry = s.substring(end);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
     if (end) give(from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s, 2);
+    plain = state === 2 && !carry;
   }
 
   return {
@@ -73,7 +76,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     // message, nothing held, no line starting with a dot, no CR or LF at the end. One native scan.
     // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
     push: function (s: string) {
-      if (state === 2 && !carry && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
+      if (plain && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
         count += s.length;
         onData(s);
       } else /*#__NOINLINE__*/ slow(s);
