@@ -35,53 +35,57 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var discard = false;   // inside an over-long line: drop up to its end
   var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
 
-  function emit(text: string) {
-    var end = text.length - 1;
-    if (text.charAt(end) === "\r") text = text.substring(0, end);
-    if (text && !ECHO.test(text)) ev.line(text);
-  }
-
-  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push.
+  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. The loop
+  // keeps only the common steps; the rest is in functions (Espruino lexes a loop's body each turn).
   function scan(chunk: string) {
-    var len = chunk.length;
-    var pos = 0;
+    var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
       if (raw > 0) {
-        var take = len - pos < raw ? len - pos : raw;
+        take = len - pos < raw ? len - pos : raw;
         raw -= take;
         sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
         pos += take;
-        continue;
+      } else if (skipSpace || (partial === "" && !discard && chunk.charAt(pos) === ">")) pos = /*#__NOINLINE__*/ prompt(chunk, pos);
+      else if ((nl = chunk.indexOf("\n", pos)) < 0) return /*#__NOINLINE__*/ hold(chunk, pos);
+      else {
+        /*#__NOINLINE__*/ line(chunk.substring(pos, nl));
+        pos = nl + 1;
       }
-      if (skipSpace) {
-        skipSpace = false;
-        if (chunk.charAt(pos) === " ") { pos++; continue; }
-      }
-      if (partial === "" && !discard && chunk.charAt(pos) === ">") {
-        pos++;
-        skipSpace = true;
-        ev.prompt();
-        continue;
-      }
-      var nl = chunk.indexOf("\n", pos);
-      if (nl < 0) {
-        if (!discard) {
-          if (partial.length + len - pos > max) {
-            partial = "";
-            discard = true;
-            ev.overflow();
-          } else partial += pos ? chunk.substring(pos) : chunk;
-        }
-        return;
-      }
-      var seg = chunk.substring(pos, nl);
-      pos = nl + 1;
-      if (discard) { discard = false; continue; }
-      var text = partial ? partial + seg : seg;
-      partial = "";
-      if (text.length > max) ev.overflow();
-      else emit(text);
     }
+  }
+
+  // The '>' prompt at pos, or the space after one; returns where reading goes on.
+  function prompt(chunk: string, pos: number) {
+    if (skipSpace) {
+      skipSpace = false;
+      return chunk.charAt(pos) === " " ? pos + 1 : pos;
+    }
+    skipSpace = true;
+    ev.prompt();
+    return pos + 1;
+  }
+
+  // A line's last piece (seg, up to its "\n").
+  function line(seg: string) {
+    if (discard) return void (discard = false);
+    var text = partial ? partial + seg : seg;
+    partial = "";
+    if (text === "\r") return; // the empty line before every response
+    var end = text.length - 1;
+    if (end >= max) return ev.overflow();
+    if (text.charAt(end) === "\r") text = text.substring(0, end);
+    var c = text.charAt(0);
+    if (text && (c !== "A" && c !== "a" || !ECHO.test(text))) ev.line(text);
+  }
+
+  // A chunk that ends inside a line: keep that line's start, within the bound.
+  function hold(chunk: string, pos: number) {
+    if (discard) return;
+    if (partial.length + chunk.length - pos > max) {
+      partial = "";
+      discard = true;
+      ev.overflow();
+    } else partial += pos ? chunk.substring(pos) : chunk;
   }
 
   return {
