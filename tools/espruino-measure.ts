@@ -8,7 +8,8 @@
 //   this build) beside a naive reader that builds lines a character at a time, in the same run. The
 //   reads are made inside Espruino, four distinct ones fed over and over: a MB would not fit.
 //
-//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts
+//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts [--cpu]
+//   --cpu: the CPU figures only (no JsVars runs), to iterate on the data path faster.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -135,18 +136,23 @@ print("CPU " + JSON.stringify({ bytes: N * PAYLOAD, module: tm, naive: tn, got: 
   return { module: res.module * perMB, naive: res.naive * perMB, bytes: res.bytes };
 }
 
-async function main() {
-  const v = spawnSync(espruinoBinary()!, ["-e", "print('V '+process.env.VERSION+' '+process.env.BOARD+' '+process.memory().total+' '+process.memory().blocksize)"], { encoding: "latin1", timeout: 10000, input: "" }).stdout;
-  const m = /V (\S+) (\S+) (\d+) (\d+)/.exec(v) || ["", "?", "?", "?", "?"];
-  console.log(`Espruino ${m[1]} (${m[2]}: ${m[3]} JsVars of ${m[4]} bytes)\n`);
+async function memoryTable() {
   console.log("| bundle | bytes | JsVars uploaded into RAM (Web IDE) | from Storage on a Pico (code in flash) | from Storage on this Linux build (copied into RAM) |");
   console.log("|---|---|---|---|---|");
   for (const f of fs.readdirSync(DIST).filter((f) => /^sim900-email(-[a-z]+)?\.js$/.test(f)).sort()) {
     const r = await loadFigures(f);
     console.log(`| ${r.file} | ${r.bytes} | ${r.ram} | ${r.flash} | ${r.copied} |`);
   }
+  console.log("");
+}
+
+async function main(cpuOnly: boolean) {
+  const v = spawnSync(espruinoBinary()!, ["-e", "print('V '+process.env.VERSION+' '+process.env.BOARD+' '+process.memory().total+' '+process.memory().blocksize)"], { encoding: "latin1", timeout: 10000, input: "" }).stdout;
+  const m = /V (\S+) (\S+) (\d+) (\d+)/.exec(v) || ["", "?", "?", "?", "?"];
+  console.log(`Espruino ${m[1]} (${m[2]}: ${m[3]} JsVars of ${m[4]} bytes)\n`);
+  if (!cpuOnly) await memoryTable();
   const c = await cpuFigures();
-  console.log(`\nInterpreter CPU per MB of AT+POP3READ data, code in RAM (this x86 build; a Pico's 84 MHz Cortex-M4 is far slower):`);
+  console.log(`Interpreter CPU per MB of AT+POP3READ data, code in RAM (this x86 build; a Pico's 84 MHz Cortex-M4 is far slower):`);
   console.log(`  reader + channel + dot-unstuffer: ${c.module.toFixed(2)} s; naive per-character reader: ${c.naive.toFixed(2)} s (${(c.naive / c.module).toFixed(1)}x); the wire takes 91 s at 115200 baud`);
 }
 
@@ -155,5 +161,5 @@ if (isMain(__filename)) {
     console.error(ESPRUINO_USAGE);
     process.exit(2);
   }
-  main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  main(process.argv.includes("--cpu")).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
 }

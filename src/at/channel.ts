@@ -65,7 +65,8 @@ interface Pending {
   fail: EmailError | null;
   /** The size of the payload announced last, for the message when it is cut short. */
   n: number;
-  /** Date.now() when its onData last returned: the caller's time is not the modem's. */
+  /** Set once its payload is announced: its timer then counts from the port's last data (whose
+   *  handling includes the caller's onData: the caller's time is not the modem's). */
   last: number;
 }
 
@@ -131,7 +132,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function arm(c: Pending, ms: number) {
     c.timer = setTimeout(function () {
       if (cur !== c) return;
-      var idle = Date.now() - c.last;
+      var idle = Date.now() - lastData;
       if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
       var name = commandName(c.text), left = reader.left();
       finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
@@ -207,13 +208,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         if (cur && cur.opts.onPrompt) cur.opts.onPrompt();
         else port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
       },
-      data: function (slice, left) {
-        var c = cur;
-        if (c && c.opts.onData) {
-          c.opts.onData(slice, left);
-          c.last = Date.now();
-        }
-      },
+      // slices that no command takes (expect() hands them to the command's onData directly)
+      data: function () {},
       overflow: function () {
         trace("! line over the bound dropped");
         if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
@@ -222,15 +218,25 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     maxLine,
   );
 
+  // Date.now() when the port's data handler last returned. (A local alias: Espruino looks a global
+  // name up through every enclosing scope, a cost paid per serial chunk.)
+  var lastData = 0, now = Date.now;
+
+  // Runs for every serial chunk: kept short (Espruino lexes a function's whole text each run).
   function onData(data: string) {
     // Espruino removes a data handler that throws, for good: nothing may escape from here.
     try {
-      if (draining) hush();
+      // a cut payload's rest (finish left it arriving): no longer the cut command's
+      if (draining) { hush(); reader.expect(reader.left()); }
       reader.push(data);
+      lastData = now();
     } catch (e) {
-      trace("! " + e);
-      if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
+      /*#__NOINLINE__*/ failed(e);
     }
+  }
+  function failed(e: any) {
+    trace("! " + e);
+    if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
   }
   port.on("data", onData);
 
@@ -247,8 +253,9 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       port.write(data);
     },
     expect: function (n) {
-      if (cur) cur.n = n;
-      reader.expect(n);
+      var c = cur;
+      if (c) { c.n = n; c.last = 1; }
+      reader.expect(n, c ? c.opts.onData : undefined);
     },
     on: function (p, f) {
       listeners.push({ p: p, f: f });

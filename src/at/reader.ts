@@ -16,8 +16,9 @@ export interface ReaderEvents {
 
 export interface Reader {
   push(chunk: string): void;
-  /** The next n bytes are payload, whatever they contain. Call it from within a line event. */
-  expect(n: number): void;
+  /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
+   *  without one). Call it from within a line event. */
+  expect(n: number, sink?: (slice: string, left: number) => void): void;
   /** Payload bytes still expected. */
   left(): number;
   reset(): void;
@@ -32,59 +33,71 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var raw = 0;        // payload bytes still expected
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
+  var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
 
-  function emit(text: string) {
-    var end = text.length - 1;
-    if (text.charAt(end) === "\r") text = text.substring(0, end);
-    if (text && !ECHO.test(text)) ev.line(text);
-  }
-
-  function push(chunk: string) {
-    var len = chunk.length;
-    var pos = 0;
+  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. The loop
+  // keeps only the common steps; the rest is in functions (Espruino lexes a loop's body each turn).
+  function scan(chunk: string) {
+    var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
       if (raw > 0) {
-        var take = len - pos < raw ? len - pos : raw;
+        take = len - pos < raw ? len - pos : raw;
         raw -= take;
-        ev.data(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
+        sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
         pos += take;
-        continue;
+      } else if (skipSpace || (partial === "" && !discard && chunk.charAt(pos) === ">")) pos = /*#__NOINLINE__*/ prompt(chunk, pos);
+      else if ((nl = chunk.indexOf("\n", pos)) < 0) return /*#__NOINLINE__*/ hold(chunk, pos);
+      else {
+        /*#__NOINLINE__*/ line(chunk.substring(pos, nl));
+        pos = nl + 1;
       }
-      if (skipSpace) {
-        skipSpace = false;
-        if (chunk.charAt(pos) === " ") { pos++; continue; }
-      }
-      if (partial === "" && !discard && chunk.charAt(pos) === ">") {
-        pos++;
-        skipSpace = true;
-        ev.prompt();
-        continue;
-      }
-      var nl = chunk.indexOf("\n", pos);
-      if (nl < 0) {
-        if (!discard) {
-          if (partial.length + len - pos > max) {
-            partial = "";
-            discard = true;
-            ev.overflow();
-          } else partial += pos ? chunk.substring(pos) : chunk;
-        }
-        return;
-      }
-      var seg = chunk.substring(pos, nl);
-      pos = nl + 1;
-      if (discard) { discard = false; continue; }
-      var text = partial ? partial + seg : seg;
-      partial = "";
-      if (text.length > max) ev.overflow();
-      else emit(text);
     }
   }
 
+  // The '>' prompt at pos, or the space after one; returns where reading goes on.
+  function prompt(chunk: string, pos: number) {
+    if (skipSpace) {
+      skipSpace = false;
+      return chunk.charAt(pos) === " " ? pos + 1 : pos;
+    }
+    skipSpace = true;
+    ev.prompt();
+    return pos + 1;
+  }
+
+  // A line's last piece (seg, up to its "\n").
+  function line(seg: string) {
+    if (discard) return void (discard = false);
+    var text = partial ? partial + seg : seg;
+    partial = "";
+    if (text === "\r") return; // the empty line before every response
+    var end = text.length - 1;
+    if (end >= max) return ev.overflow();
+    if (text.charAt(end) === "\r") text = text.substring(0, end);
+    var c = text.charAt(0);
+    if (text && (c !== "A" && c !== "a" || !ECHO.test(text))) ev.line(text);
+  }
+
+  // A chunk that ends inside a line: keep that line's start, within the bound.
+  function hold(chunk: string, pos: number) {
+    if (discard) return;
+    if (partial.length + chunk.length - pos > max) {
+      partial = "";
+      discard = true;
+      ev.overflow();
+    } else partial += pos ? chunk.substring(pos) : chunk;
+  }
+
   return {
-    push: push,
-    expect: function (n: number) { raw = n > 0 ? n : 0; },
+    // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
+    // Espruino lexes a function's whole text each time it runs.
+    push: function (chunk: string) {
+      var n = chunk.length;
+      if (raw >= n && n) sink(chunk, (raw -= n));
+      else /*#__NOINLINE__*/ scan(chunk);
+    },
+    expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
     left: function () { return raw; },
-    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; },
+    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },
   };
 }

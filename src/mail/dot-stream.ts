@@ -1,7 +1,7 @@
 // POP3 multi-line response reader (RFC 1939 3): drops the status line, undoes dot-stuffing and stops
 // at the terminating "." line. Slices may be split anywhere; work is per slice with native calls,
 // never per byte. Between slices it holds at most 4 bytes: a tail of "\r\n.\r" not yet decidable.
-import { find, replaceAll } from "../strings";
+import { find } from "../strings";
 
 export interface DotStream {
   /** Feed the next raw slice. Ignored once the end has been seen. */
@@ -9,8 +9,6 @@ export interface DotStream {
   /** Message bytes delivered to onData so far. */
   bytes(): number;
 }
-
-var END = "\r\n.\r";
 
 /**
  * onData gets the message de-stuffed, without the status line and without the final ".\r\n" (the CRLF
@@ -20,51 +18,69 @@ var END = "\r\n.\r";
  */
 export function createDotStream(onData: (s: string) => void, onEnd: () => void): DotStream {
   var carry = "";   // held-back tail: "", "\r", "\r\n", "\r\n." or "\r\n.\r"
-  var state = 0;    // 0: in the status line, 1: in the message, 2: done
-  var skip = 0;     // bytes still to drop from the output: the status line's own CRLF
+  var state = 0;    // 0: in the status line, 1: its CRLF not yet dropped, 2: in the message, 3: done
   var count = 0;
+  var plain = false; // state 2 and nothing held: the next slice may take the short path
 
-  function deliver(s: string) {
-    if (skip) { s = s.substring(skip); skip = 0; }
+  // Delivers s (less the status line's CRLF at its start, the first time) and moves to state `next`.
+  function give(s: string, next: number) {
+    if (state < 2) s = s.substring(2);
+    state = next;
     if (s) { count += s.length; onData(s); }
   }
 
-  function push(slice: string) {
-    if (state > 1) return;
-    var s = carry ? carry + slice : slice;
-    carry = "";
+  // Everything but the common slice: the status line, a held tail, a line that starts with a dot.
+  // One scan for "\n." finds both the stuffed lines and the terminator.
+  function slow(slice: string) {
+    if (state > 2) return;
+    var s = carry + slice;
     if (!state) {
       var i = find(s, "\r\n");
       if (i < 0) {
         // still in the status line: drop it, keeping only a final "\r"
-        if (s.charAt(s.length - 1) === "\r") carry = "\r";
+        carry = s.charAt(s.length - 1) === "\r" ? "\r" : "";
         return;
       }
       // keep the status line's CRLF so that the message starts, like every line, after "\r\n"
       s = s.substring(i);
       state = 1;
-      skip = 2;
     }
-    var n = s.length, k, plain = find(s, "\n.") < 0;
-    if (plain) {
-      // Most slices: no line starts with a dot, so no terminator and nothing to unstuff. Only a
-      // final "\r" or "\r\n" is held. (Measured on Espruino: this path is what keeps up.)
-      k = s.charAt(n - 1) === "\r" ? 1 : s.charAt(n - 1) === "\n" && s.charAt(n - 2) === "\r" ? 2 : 0;
-    } else {
-      var e = find(s, "\r\n.\r\n");
-      if (e >= 0) {
-        state = 2;
-        deliver(replaceAll(s.substring(0, e + 2), "\r\n..", "\r\n."));
-        onEnd();
-        return;
+    // hold the longest tail that may still become "\r\n.\r\n" (the terminator) or "\r\n.."
+    var n = s.length, z = s.charAt(n - 1);
+    var k = z === "\r" ? (s.substring(n - 4) === "\r\n.\r" ? 4 : 1) : z === "\n" ? (s.charAt(n - 2) === "\r" ? 2 : 0) : z === "." && s.substring(n - 3) === "\r\n." ? 3 : 0;
+    var end = n - k, out = "", from = 0, d = s.indexOf("\n.");
+    // d is a "\n" followed by "."; Espruino may also report a "\n" at the very end (d = n - 1)
+    while (d >= 0 && d < n - 1) {
+      if (s.charAt(d - 1) === "\r") {
+        var c = s.charAt(d + 2);
+        if (c === ".") {
+          out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
+          from = d + 3;
+        } else if (c === "\r" && s.charAt(d + 3) === "\n") {
+          plain = false;
+          give(out + s.substring(from, d + 1), 3); // up to the CRLF before the final dot
+          onEnd();
+          return;
+        }
       }
-      k = 4;
-      while (k && s.substring(n - k) !== END.substring(0, k)) k--;
+      d = s.indexOf("\n.", d + 1);
     }
-    carry = s.substring(n - k);
+    carry = s.substring(end);
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (k < n) deliver(plain ? s.substring(0, n - k) : replaceAll(s.substring(0, n - k), "\r\n..", "\r\n."));
+    if (end) give(from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s, 2);
+    plain = state === 2 && !carry;
   }
 
-  return { push: push, bytes: function () { return count; } };
+  return {
+    // The common slice, kept short (Espruino lexes a function's text each time it runs): in the
+    // message, nothing held, no line starting with a dot, no CR or LF at the end. One native scan.
+    // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
+    push: function (s: string) {
+      if (plain && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
+        count += s.length;
+        onData(s);
+      } else /*#__NOINLINE__*/ slow(s);
+    },
+    bytes: function () { return count; },
+  };
 }
