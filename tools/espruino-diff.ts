@@ -21,18 +21,20 @@ const CASES = arg("cases", 1000);
 const SEED = arg("seed", 1);
 
 /** The parts under test in one small ES5 bundle, so the Pico-sized interpreter holds it easily. */
-export async function parts(): Promise<string> {
+export function parts(): Promise<string> {
+  return bundleOf({
+    "at/reader.ts": ["createReader"], "mail/dot-stream.ts": ["createDotStream"], "mail/line-splitter.ts": ["createLineSplitter"],
+    "mail/headers.ts": ["createHeaderParser", "parseAddress"], "mail/encoded-word.ts": ["decodeWords"],
+    "mail/transfer-decode.ts": ["base64Decode", "qpDecode"],
+  });
+}
+
+/** An ES5 bundle of just these exports of src/ files, built as the board bundles are. */
+export async function bundleOf(exports: Record<string, string[]>): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "espdiff-"));
   const entry = path.join(dir, "entry.js");
   const src = (p: string) => JSON.stringify(path.join(ROOT, "src", p));
-  fs.writeFileSync(entry, [
-    `export { createReader } from ${src("at/reader.ts")};`,
-    `export { createDotStream } from ${src("mail/dot-stream.ts")};`,
-    `export { createLineSplitter } from ${src("mail/line-splitter.ts")};`,
-    `export { createHeaderParser, parseAddress } from ${src("mail/headers.ts")};`,
-    `export { decodeWords } from ${src("mail/encoded-word.ts")};`,
-    `export { base64Decode, qpDecode } from ${src("mail/transfer-decode.ts")};`,
-  ].join("\n"));
+  fs.writeFileSync(entry, Object.entries(exports).map(([f, names]) => `export { ${names.join(", ")} } from ${src(f)};`).join("\n"));
   const bundle = await rollup({ input: entry, plugins: plugins(), onwarn: () => {} });
   const { output } = await bundle.generate({ format: "cjs", exports: "named", esModule: false, strict: false });
   fs.rmSync(dir, { recursive: true });
