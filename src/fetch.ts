@@ -5,7 +5,7 @@
 import type { Modem } from "./modem";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
-import { typedError, find, lower } from "./kit";
+import { typedError, find, lower, LIMITS } from "./kit";
 import { simple, list, Listing } from "./pop3";
 import { readMessage, ReadMessage } from "./read-message";
 import { seenStore, SeenStore } from "./seen-store";
@@ -45,7 +45,7 @@ function has(value: string, part?: string): boolean {
 
 export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, done: Callback) {
   var seen = filter.seen || seenStore("sim900em.seen", 64);
-  var cap = filter.maxSize || 4096;
+  var cap = filter.maxSize || LIMITS.whole;
   var stats = { checked: 0, matched: 0, deleted: 0, failed: 0, rejected: 0 };
   var v: Pick<Verifier, "check" | "commit"> | undefined = filter.verifier;
   if (filter.key && !v)

@@ -14,7 +14,8 @@ import { isAscii } from "./mail/hex";
 // name or file name, 100 for the subject and 4096 for the body as sent (hex counts two a byte, 2.7,
 // 2.8: public drivers see about 4 KB from AT+SMTPBODY=?), 5 recipients of each kind. The emulator
 // (tools/sim900-emulator/limits.ts) makes its own choice from the same sections; neither reads the other.
-export var LIMITS = { host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5, charset: 16 };
+// `whole`: the default maxSize of retrieve and fetch, the most of a message held in RAM at once.
+export var LIMITS = { whole: 4096, host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5, charset: 16 };
 
 var UNSAFE = /[^ !#-~]/; // printable ASCII but the quote
 

@@ -146,7 +146,7 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   var C = "POP3CMD";
   var lines = opts.lines;
   var args = lines !== undefined ? "3," + int(C, "n", n, 1, 65535) + "," + int(C, "lines", lines, 0, 65535) : "4," + int(C, "n", n, 1, 65535);
-  var max = opts.maxSize || 4096;
+  var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
   var buf = "";
   var problem: EmailError | null = null;
