@@ -12,10 +12,17 @@ export interface ReaderEvents {
   data(slice: string, left: number): void;
   /** A line longer than the bound arrived; it was dropped up to its end. */
   overflow(): void;
+  /** A chunk that is not all payload is about to be read. */
+  chunk?(): void;
+  /** A handler threw inside push(). Given this, push never throws, so that it can be the Serial
+   *  'data' handler itself (Espruino removes a data handler that throws, for good). */
+  fault?(e: any): void;
 }
 
 export interface Reader {
   push(chunk: string): void;
+  /** Date.now() when push() last returned (0: never): handlers' time included. */
+  last(): number;
   /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
    *  without one). Call it from within a line event. */
   expect(n: number, sink?: (slice: string, left: number) => void): void;
@@ -34,10 +41,12 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
   var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
+  var at = 0, now = Date.now; // (a local alias: a global name is looked up through every scope)
 
   // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. The loop
   // keeps only the common steps; the rest is in functions (Espruino lexes a loop's body each turn).
   function scan(chunk: string) {
+    if (ev.chunk) ev.chunk();
     var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
       if (raw > 0) {
@@ -88,14 +97,25 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     } else partial += pos ? chunk.substring(pos) : chunk;
   }
 
+  function fault(e: any) {
+    if (!ev.fault) throw e;
+    ev.fault(e);
+  }
+
   return {
     // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
     // Espruino lexes a function's whole text each time it runs.
     push: function (chunk: string) {
-      var n = chunk.length;
-      if (raw >= n && n) sink(chunk, (raw -= n));
-      else /*#__NOINLINE__*/ scan(chunk);
+      try {
+        var n = chunk.length;
+        if (raw >= n && n) sink(chunk, (raw -= n));
+        else /*#__NOINLINE__*/ scan(chunk);
+        at = now();
+      } catch (e) {
+        /*#__NOINLINE__*/ fault(e);
+      }
     },
+    last: function () { return at; },
     expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
     left: function () { return raw; },
     reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },
