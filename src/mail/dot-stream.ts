@@ -76,8 +76,9 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     // message, nothing held, no line starting with a dot, no CR or LF at the end. One native scan.
     // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
     push: function (s: string) {
-      if (plain && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
-        count += s.length;
+      var n = s.length;
+      if (plain && s[n - 1] > "\r" && s.indexOf("\n.") < 0) {
+        count += n;
         onData(s);
       } else /*#__NOINLINE__*/ slow(s);
     },
