@@ -150,15 +150,20 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   var onData = opts.onData;
   var buf = "";
   var problem: EmailError | null = null;
-  var ds = createDotStream(function (s) {
-    if (problem) return; // drain and discard: the modem takes no other command until all is read
-    if (onData) {
-      try { onData(s); } catch (e) { problem = typedError(C, "ERROR", "onData threw: " + e); }
-    } else if (buf.length + s.length > max) {
+  // Once a problem is set, the rest is drained and discarded: the modem takes no other command
+  // until all is read. Streaming, this runs per slice: short, its rare steps in functions.
+  var ds = createDotStream(onData ? function (s) {
+    if (!problem) try { onData!(s); } catch (e) { /*#__NOINLINE__*/ threw(e); }
+  } : function (s) {
+    if (problem) return;
+    if (buf.length + s.length > max) {
       buf = "";
       problem = typedError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
     } else buf += s;
   }, function () {});
+  function threw(e: any) {
+    problem = typedError(C, "ERROR", "onData threw: " + e);
+  }
   multi(m, args, opts.chunk || m.o.chunk, ds.push, function (err) {
     var info: any = { size: ds.bytes() };
     if (!onData) info.message = buf;

@@ -3,7 +3,9 @@
 // - its regex engine mishandles the "?" quantifier (/a?b/ does not match "b"), counted quantifiers
 //   ({2}) and "$" after an alternation group (/^(OK|ERROR)$/ matches "OKAY");
 // - a group over an alternation captures "" unless its last branch matched (/^(a|b)/.exec("a"));
-// - for-in over null or undefined throws ("FOR loop can only iterate over ...") instead of doing nothing.
+// - for-in over null or undefined throws ("FOR loop can only iterate over ...") instead of doing nothing;
+// - function declarations are not hoisted: `function f(){ return L(); function L(){} }` throws
+//   ReferenceError "L" is not defined (the build sets terser's hoist_funs, checked below).
 // (String.indexOf's match past the end and clearTimeout(undefined) are reproduced by the sandbox.)
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -32,7 +34,47 @@ export function espruinoRegexProblem(source: string): string {
   return "";
 }
 
+const children = (n: any): any[] => Object.keys(n).flatMap((k) => (Array.isArray(n[k]) ? n[k] : [n[k]])).filter((v) => v && typeof v.type === "string");
+
+/** Names used in `code` before the statement that declares them as a function in the same function
+ *  has run (Espruino hoists nothing): "name@offset" for each. A use inside a nested function is not
+ *  counted: it runs when that function is called, usually later. */
+export function usedBeforeDeclared(code: string): string[] {
+  const bad: string[] = [];
+  const scope = (body: any) => {
+    const at = new Map<string, number>();
+    const collect = (n: any): void => {
+      if (n.type === "FunctionDeclaration") at.set(n.id.name, n.start);
+      else if (n.type !== "FunctionExpression") children(n).forEach(collect);
+    };
+    const uses = (n: any): void => {
+      if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") { scope(n.body); return; }
+      if (n.type === "Identifier" && at.has(n.name) && n.start < at.get(n.name)!) bad.push(n.name + "@" + n.start);
+      children(n).forEach(uses);
+    };
+    collect(body);
+    children(body).forEach(uses);
+  };
+  scope(acorn.parse(code, { ecmaVersion: 5, sourceType: "script", allowReturnOutsideFunction: true }));
+  return bad;
+}
+
 describe("Espruino compatibility of the built code", () => {
+  it("the hoisting checker finds a function used before its declaration, and only then", () => {
+    const names = (c: string) => usedBeforeDeclared(c).map((u) => u.replace(/@.*/, ""));
+    assert.deepEqual(names("function a(){ var o = {d: L}; function L(){} return o; }"), ["L"]);
+    assert.deepEqual(names("f(); function f(){}"), ["f"]);
+    assert.deepEqual(names("function a(){ if (1) { return L(); } function L(){} }"), ["L"]);
+    assert.deepEqual(names("function a(){ function L(){} return L(); }"), []);
+    assert.deepEqual(names("function a(){ var f = function(){ return L(); }; function L(){} return f; }"), []);
+    assert.deepEqual(names("function a(){ function b(){ return L(); function L(){} } }"), ["L"]);
+  });
+
+  it("no bundle in dist/ uses a function before its declaration has run (Espruino hoists nothing)", () => {
+    const bad = bundles().flatMap((f) => usedBeforeDeclared(fs.readFileSync(path.join(ROOT, f), "utf8")).map((u) => f + ": " + u));
+    assert.deepEqual(bad, []);
+  });
+
   it("the checker knows the constructs Espruino 2v29 gets wrong", () => {
     assert.ok(espruinoRegexProblem("a?b"));
     assert.ok(espruinoRegexProblem("^AT\\+?([A-Z0-9]*)"));

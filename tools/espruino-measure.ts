@@ -8,9 +8,11 @@
 //   this build) beside a naive reader that builds lines a character at a time, in the same run. The
 //   reads are made inside Espruino, four distinct ones fed over and over: a MB would not fit.
 //
-//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts [--cpu]
+//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts [--cpu] [--instructions]
 //   --cpu: the CPU figures only (no JsVars runs), to iterate on the data path faster.
-import { spawnSync } from "node:child_process";
+//   --instructions: also the module path's instruction count per MB under valgrind (if installed),
+//   which the host's load does not move (about 30 s).
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundleOf } from "./espruino-diff";
@@ -58,22 +60,19 @@ print("LOAD " + (process.memory().usage - before));
   return { file, bytes: code.length, ram, flash, copied };
 }
 
-/**
- * Interpreter CPU seconds (utime + stime of /proc/self/stat) per MB of AT+POP3READ payload: the
- * module's path (best of REPS runs) and the naive one (one run), each fed `mb` MB of 1460-byte reads
- * in 64-byte serial chunks. A
- * read's lines are dot-stuffed, every 8th beginning with "..", as a POP3 server sends them.
- */
-export async function cpuFigures(mb = 1): Promise<{ module: number; naive: number; bytes: number }> {
-  const hz = +spawnSync("getconf", ["CLK_TCK"], { encoding: "latin1" }).stdout || 100;
-  // only the parts on the path (the whole test bundle in RAM would not fit 5,100 JsVars)
+/** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars). */
+async function pathBundle(): Promise<string> {
   const small = path.join(freshDir(), "path.js");
   fs.writeFileSync(small, await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] }));
-  const script = `var t = require("fs").readFileSync(${JSON.stringify(small)});
+  return small;
+}
+
+/** The path's bundle loaded into RAM, four distinct 1460-byte reads in 64-byte chunks, a port, a
+ *  channel's onLine: what both the CPU and the instruction counts feed through the module's path. */
+const setup = (bytes: number, file: string) => `var t = require("fs").readFileSync(${JSON.stringify(file)});
 Modules.addCached("t", t);
 t = undefined;
 var T = require("t");
-function cpu() { var f = require("fs").readFileSync("/proc/self/stat").split(" "); return (+f[13] + +f[14]) / ${hz}; }
 function chunks(s) { var a = [], j; for (j = 0; j < s.length; j += 64) a.push(s.substr(j, 64)); return a; }
 // four distinct reads, then the same again: one MB would not fit in 5,100 JsVars
 var READS = [], PAYLOAD = 1460, r, line = 0, part;
@@ -83,7 +82,7 @@ for (r = 0; r < 4; r++) {
   part = part.substr(0, PAYLOAD);
   READS.push(chunks("\\r\\n+POP3READ: 1," + PAYLOAD + "\\r\\n" + part + "\\r\\nOK\\r\\n"));
 }
-var N = Math.ceil(${mb * MB} / PAYLOAD), k, i;
+var N = Math.ceil(${bytes} / PAYLOAD), k, i;
 var port = { write: function () {}, on: function (e, f) { port.f = f; } };
 var ch, got, done, ds, tm = 1e9, gm, rep, c0;
 function onLine(line) {
@@ -93,6 +92,17 @@ function onLine(line) {
   return true;
 }
 function ended(err) { if (!err) done++; }
+`;
+
+/**
+ * Interpreter CPU seconds (utime + stime of /proc/self/stat) per MB of AT+POP3READ payload: the
+ * module's path (best of REPS runs) and the naive one (one run), each fed `mb` MB of 1460-byte reads
+ * in 64-byte serial chunks. A
+ * read's lines are dot-stuffed, every 8th beginning with "..", as a POP3 server sends them.
+ */
+export async function cpuFigures(mb = 1): Promise<{ module: number; naive: number; bytes: number }> {
+  const hz = +spawnSync("getconf", ["CLK_TCK"], { encoding: "latin1" }).stdout || 100;
+  const script = setup(mb * MB, await pathBundle()) + `function cpu() { var f = require("fs").readFileSync("/proc/self/stat").split(" "); return (+f[13] + +f[14]) / ${hz}; }
 // the module's path, best of ${REPS} runs (the host is shared)
 for (rep = 0; rep < ${REPS}; rep++) {
   ch = T.createChannel(port); got = 0; done = 0;
@@ -140,6 +150,47 @@ print("CPU " + JSON.stringify({ bytes: N * PAYLOAD, module: tm, naive: tn, got: 
   return { module: res.module * perMB, naive: res.naive * perMB, bytes: res.bytes };
 }
 
+/**
+ * Interpreter instructions (valgrind's callgrind, millions) per MB through the module's path: one run
+ * of `reads` reads less one of none, so loading and setup cancel. Unlike CPU seconds on a shared
+ * host, the count does not move with the load: it tells small changes apart. undefined without valgrind.
+ */
+export async function instructionFigures(reads = 100): Promise<number | undefined> {
+  if (spawnSync("valgrind", ["--version"], { encoding: "latin1" }).status !== 0) return undefined;
+  const file = await pathBundle();
+  const count = async (n: number) => {
+    const script = setup(n * 1460, file) + `ch = T.createChannel(port); got = 0; done = 0;
+ds = T.createDotStream(function (s) { got += s.length; }, function () {});
+for (k = 0; k < N; k++) {
+  ch.command("AT+POP3READ=1460", { timeout: 5000, onData: ds.push, onLine: onLine }, ended);
+  var rd = READS[k % 4];
+  for (i = 0; i < rd.length; i++) port.f(rd[i]);
+}
+ch.close();
+print("DONE " + JSON.stringify({ done: done, reads: N }));
+quit();
+`;
+    const dir = freshDir();
+    fs.writeFileSync(path.join(dir, "run.js"), script, "latin1");
+    const out = await new Promise<string>((resolve) => {
+      // stdin held open: at EOF the console reads garbage without end
+      const p = spawn("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", espruinoBinary()!, "run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+      let text = "";
+      p.stdout.on("data", (d: Buffer) => { text += d.toString("latin1"); });
+      p.stderr.on("data", (d: Buffer) => { text += d.toString("latin1"); });
+      p.stdin.on("error", () => undefined);
+      const timer = setTimeout(() => p.kill(), 900000);
+      p.on("exit", () => { clearTimeout(timer); resolve(text); });
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    const res = tagged(out, "DONE"), m = /Collected : (\d+)/.exec(out);
+    if (!res || res.done !== res.reads || !m) throw new Error("no instruction count from valgrind:\n" + tail(out));
+    return +m[1];
+  };
+  const [a, b] = await Promise.all([count(reads), count(0)]);
+  return (a - b) / (reads * 1460) * MB / 1e6;
+}
+
 async function memoryTable() {
   console.log("| bundle | bytes | JsVars uploaded into RAM (Web IDE) | from Storage on a Pico (code in flash) | from Storage on this Linux build (copied into RAM) |");
   console.log("|---|---|---|---|---|");
@@ -150,7 +201,7 @@ async function memoryTable() {
   console.log("");
 }
 
-async function main(cpuOnly: boolean) {
+async function main(cpuOnly: boolean, instructions: boolean) {
   const v = spawnSync(espruinoBinary()!, ["-e", "print('V '+process.env.VERSION+' '+process.env.BOARD+' '+process.memory().total+' '+process.memory().blocksize)"], { encoding: "latin1", timeout: 10000, input: "" }).stdout;
   const m = /V (\S+) (\S+) (\d+) (\d+)/.exec(v) || ["", "?", "?", "?", "?"];
   console.log(`Espruino ${m[1]} (${m[2]}: ${m[3]} JsVars of ${m[4]} bytes)\n`);
@@ -158,6 +209,9 @@ async function main(cpuOnly: boolean) {
   const c = await cpuFigures();
   console.log(`Interpreter CPU per MB of AT+POP3READ data, code in RAM (this x86 build; a Pico's 84 MHz Cortex-M4 is far slower):`);
   console.log(`  reader + channel + dot-unstuffer: ${c.module.toFixed(2)} s; naive per-character reader: ${c.naive.toFixed(2)} s (${(c.naive / c.module).toFixed(1)}x); the wire takes 91 s at 115200 baud`);
+  if (!instructions) return;
+  const ir = await instructionFigures();
+  console.log(ir === undefined ? "  (no valgrind: no instruction count)" : `  reader + channel + dot-unstuffer: ${Math.round(ir).toLocaleString("en")} M instructions per MB (valgrind)`);
 }
 
 if (isMain(__filename)) {
@@ -165,5 +219,5 @@ if (isMain(__filename)) {
     console.error(ESPRUINO_USAGE);
     process.exit(2);
   }
-  main(process.argv.includes("--cpu")).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  main(process.argv.includes("--cpu"), process.argv.includes("--instructions")).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
 }

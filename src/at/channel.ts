@@ -65,8 +65,8 @@ interface Pending {
   fail: EmailError | null;
   /** The size of the payload announced last, for the message when it is cut short. */
   n: number;
-  /** Set once its payload is announced: its timer then counts from the port's last data (whose
-   *  handling includes the caller's onData: the caller's time is not the modem's). */
+  /** Set once its payload is announced: its timer then counts from when the reader last returned
+   *  from a chunk (the caller's onData included: the caller's time is not the modem's). */
   last: number;
 }
 
@@ -119,6 +119,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
 
   /** (Re)starts the wait for the line to go quiet; when it has, the rest of a cut payload is given up. */
   function hush() {
+    reader.expect(reader.left()); // the rest of a cut payload is no longer the cut command's
     if (draining) clearTimeout(draining);
     draining = setTimeout(settled, QUIET);
   }
@@ -132,7 +133,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function arm(c: Pending, ms: number) {
     c.timer = setTimeout(function () {
       if (cur !== c) return;
-      var idle = Date.now() - lastData;
+      var idle = Date.now() - reader.last();
       if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
       var name = commandName(c.text), left = reader.left();
       finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
@@ -208,36 +209,28 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         if (cur && cur.opts.onPrompt) cur.opts.onPrompt();
         else port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
       },
-      // slices that no command takes (expect() hands them to the command's onData directly)
-      data: function () {},
+      // slices that no command takes (expect() hands them to the command's onData directly), and
+      // every other chunk: while a cut payload drains, each one restarts the wait for quiet
+      data: active,
+      chunk: active,
       overflow: function () {
         trace("! line over the bound dropped");
         if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
       },
+      // whatever a handler throws inside push: push, the port's data handler, never throws
+      fault: function (e) {
+        trace("! " + e);
+        if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
+      },
     },
     maxLine,
   );
-
-  // Date.now() when the port's data handler last returned. (A local alias: Espruino looks a global
-  // name up through every enclosing scope, a cost paid per serial chunk.)
-  var lastData = 0, now = Date.now;
-
-  // Runs for every serial chunk: kept short (Espruino lexes a function's whole text each run).
-  function onData(data: string) {
-    // Espruino removes a data handler that throws, for good: nothing may escape from here.
-    try {
-      // a cut payload's rest (finish left it arriving): no longer the cut command's
-      if (draining) { hush(); reader.expect(reader.left()); }
-      reader.push(data);
-      lastData = now();
-    } catch (e) {
-      /*#__NOINLINE__*/ failed(e);
-    }
+  function active() {
+    if (draining) hush();
   }
-  function failed(e: any) {
-    trace("! " + e);
-    if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
-  }
+
+  // The reader itself handles the port's data: no call in between, per serial chunk.
+  var onData = reader.push;
   port.on("data", onData);
 
   return {

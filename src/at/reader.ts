@@ -12,10 +12,17 @@ export interface ReaderEvents {
   data(slice: string, left: number): void;
   /** A line longer than the bound arrived; it was dropped up to its end. */
   overflow(): void;
+  /** A chunk that is not all payload is about to be read. */
+  chunk?(): void;
+  /** A handler threw inside push(). Given this, push never throws, so that it can be the Serial
+   *  'data' handler itself (Espruino removes a data handler that throws, for good). */
+  fault?(e: any): void;
 }
 
 export interface Reader {
   push(chunk: string): void;
+  /** Date.now() when push() last returned (0: never): handlers' time included. */
+  last(): number;
   /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
    *  without one). Call it from within a line event. */
   expect(n: number, sink?: (slice: string, left: number) => void): void;
@@ -34,10 +41,13 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
   var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
+  var at = 0, now = Date.now; // (a local alias: a global name is looked up through every scope)
 
-  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. The loop
-  // keeps only the common steps; the rest is in functions (Espruino lexes a loop's body each turn).
+  // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. Each line's
+  // handling is a function of its own: Espruino lexes a loop's whole body each turn. (The rare
+  // steps stay inline: a function costs about 10 JsVars, while they cost 30 M instructions per MB.)
   function scan(chunk: string) {
+    if (ev.chunk) ev.chunk();
     var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
       if (raw > 0) {
@@ -45,24 +55,27 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
         raw -= take;
         sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
         pos += take;
-      } else if (skipSpace || (partial === "" && !discard && chunk.charAt(pos) === ">")) pos = /*#__NOINLINE__*/ prompt(chunk, pos);
-      else if ((nl = chunk.indexOf("\n", pos)) < 0) return /*#__NOINLINE__*/ hold(chunk, pos);
-      else {
+      } else if (skipSpace) {
+        skipSpace = false;
+        if (chunk.charAt(pos) === " ") pos++;
+      } else if (partial === "" && !discard && chunk.charAt(pos) === ">") {
+        skipSpace = true;
+        ev.prompt();
+        pos++;
+      } else if ((nl = chunk.indexOf("\n", pos)) < 0) {
+        // it ends inside a line: keep that line's start, within the bound
+        if (discard) return;
+        if (partial.length + len - pos > max) {
+          partial = "";
+          discard = true;
+          ev.overflow();
+        } else partial += pos ? chunk.substring(pos) : chunk;
+        return;
+      } else {
         /*#__NOINLINE__*/ line(chunk.substring(pos, nl));
         pos = nl + 1;
       }
     }
-  }
-
-  // The '>' prompt at pos, or the space after one; returns where reading goes on.
-  function prompt(chunk: string, pos: number) {
-    if (skipSpace) {
-      skipSpace = false;
-      return chunk.charAt(pos) === " " ? pos + 1 : pos;
-    }
-    skipSpace = true;
-    ev.prompt();
-    return pos + 1;
   }
 
   // A line's last piece (seg, up to its "\n").
@@ -78,24 +91,25 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     if (text && (c !== "A" && c !== "a" || !ECHO.test(text))) ev.line(text);
   }
 
-  // A chunk that ends inside a line: keep that line's start, within the bound.
-  function hold(chunk: string, pos: number) {
-    if (discard) return;
-    if (partial.length + chunk.length - pos > max) {
-      partial = "";
-      discard = true;
-      ev.overflow();
-    } else partial += pos ? chunk.substring(pos) : chunk;
+  function fault(e: any) {
+    if (!ev.fault) throw e;
+    ev.fault(e);
   }
 
   return {
     // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
     // Espruino lexes a function's whole text each time it runs.
     push: function (chunk: string) {
-      var n = chunk.length;
-      if (raw >= n && n) sink(chunk, (raw -= n));
-      else /*#__NOINLINE__*/ scan(chunk);
+      try {
+        var n = chunk.length;
+        if (raw >= n && n) sink(chunk, (raw -= n));
+        else /*#__NOINLINE__*/ scan(chunk);
+        at = now();
+      } catch (e) {
+        /*#__NOINLINE__*/ fault(e);
+      }
     },
+    last: function () { return at; },
     expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
     left: function () { return raw; },
     reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },

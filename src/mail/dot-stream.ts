@@ -33,7 +33,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
   // One scan for "\n." finds both the stuffed lines and the terminator.
   function slow(slice: string) {
     if (state > 2) return;
-    var s = carry + slice;
+    var s = carry ? carry + slice : slice;
     if (!state) {
       var i = find(s, "\r\n");
       if (i < 0) {
@@ -46,17 +46,17 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       state = 1;
     }
     // hold the longest tail that may still become "\r\n.\r\n" (the terminator) or "\r\n.."
-    var n = s.length, z = s.charAt(n - 1);
-    var k = z === "\r" ? (s.substring(n - 4) === "\r\n.\r" ? 4 : 1) : z === "\n" ? (s.charAt(n - 2) === "\r" ? 2 : 0) : z === "." && s.substring(n - 3) === "\r\n." ? 3 : 0;
+    var n = s.length, z = s[n - 1];
+    var k = z === "\r" ? (s.substring(n - 4) === "\r\n.\r" ? 4 : 1) : z === "\n" ? (s[n - 2] === "\r" ? 2 : 0) : z === "." && s.substring(n - 3) === "\r\n." ? 3 : 0;
     var end = n - k, out = "", from = 0, d = s.indexOf("\n.");
     // d is a "\n" followed by "."; Espruino may also report a "\n" at the very end (d = n - 1)
     while (d >= 0 && d < n - 1) {
-      if (s.charAt(d - 1) === "\r") {
-        var c = s.charAt(d + 2);
+      if (s[d - 1] === "\r") {
+        var c = s[d + 2];
         if (c === ".") {
           out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
           from = d + 3;
-        } else if (c === "\r" && s.charAt(d + 3) === "\n") {
+        } else if (c === "\r" && s[d + 3] === "\n") {
           plain = false;
           give(out + s.substring(from, d + 1), 3); // up to the CRLF before the final dot
           onEnd();
@@ -65,7 +65,7 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
       }
       d = s.indexOf("\n.", d + 1);
     }
-    carry = s.substring(end);
+    carry = k ? s.substring(end) : "";
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
     if (end) give(from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s, 2);
     plain = state === 2 && !carry;
@@ -76,8 +76,9 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     // message, nothing held, no line starting with a dot, no CR or LF at the end. One native scan.
     // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
     push: function (s: string) {
-      if (plain && s[s.length - 1] > "\r" && s.indexOf("\n.") < 0) {
-        count += s.length;
+      var n = s.length;
+      if (plain && s[n - 1] > "\r" && s.indexOf("\n.") < 0) {
+        count += n;
         onData(s);
       } else /*#__NOINLINE__*/ slow(s);
     },
