@@ -65,6 +65,8 @@ interface StorageModule {
 declare module "board-profile" {
   var board: {
     board: string;
+    /** "sim800" for a SIM800 or SIM808 board; absent: connect() asks the modem (ATI). */
+    modem?: string;
     serial: "Serial1" | "Serial2";
     tx: string;
     rx: string;

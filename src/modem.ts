@@ -5,6 +5,7 @@ import { createChannel, commandName, Channel, CommandOptions, CommandResult } fr
 import { typedError, codeError, EmailError } from "./errors";
 import { once, assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
+import { DIALECTS, identify, Dialect } from "./dialect";
 import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN } from "./power-urcs";
 
 export interface Server {
@@ -22,8 +23,10 @@ export interface Options {
   cid?: number;
   /** Server response timeout in seconds (AT+EMAILTO, 10..120), default 30. */
   timeout?: number;
-  /** AT+EMAILSSL; default true when a configured port is 465 or 995. */
+  /** AT+EMAILSSL; default true when a configured port is 465 or 995. A SIM800 has no SSL. */
   ssl?: boolean;
+  /** "sim900" or "sim800" (the SIM800 series and the SIM808); by default found from ATI at connect. */
+  modem?: string;
   smtp?: Server;
   pop3?: Server;
   from?: { address: string; name?: string };
@@ -43,7 +46,8 @@ export interface Options {
   bearerTimeout?: number;
   /** Longest response line kept, default 256. */
   maxLine?: number;
-  /** Called with "REBOOT", "DEACT", "POWERDOWN" or "UNDERVOLTAGE" and the modem's line. */
+  /** Called with "REBOOT", "DEACT", "POWERDOWN" or "UNDERVOLTAGE" and the modem's line, or "MODEL"
+   *  and ATI's answer when it names no modem the module knows (it then talks SIM900). */
   onEvent?: (event: string, line: string) => void;
 }
 
@@ -81,6 +85,8 @@ export interface Modem {
   readonly o: Resolved;
   /** The channel, for what lies below a command: raw writes, payloads, URC listeners, waits. */
   readonly ch: Channel;
+  /** What this modem does differently (src/dialect.ts): from the modem option, or ATI at connect. */
+  readonly dialect?: Dialect;
   /** Bearer open and email parameters set since the last reboot or bearer drop. */
   readonly ready: boolean;
   /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1). */
@@ -149,6 +155,7 @@ export function createModem(port: Port, o: Resolved): Modem {
   var m = {
     o: o,
     ch: createChannel(port, o.log, o.maxLine, news),
+    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI
     ready: false,
     pop3: 0,
     cache: {} as { [key: string]: string },
@@ -262,23 +269,36 @@ export function createModem(port: Port, o: Resolved): Modem {
     function step(i: number): Step | Command | 0 | undefined {
       var polls = Math.ceil((o.registerTimeout * 1000) / 2000), sapbr = "AT+SAPBR=3," + cid + ",";
       switch (i) {
+        // SSL where the modem has none is refused before any command, and again once ATI has told.
+        case 0: case 4: if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800"); return 0;
         // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
-        case 0: return sync;
-        case 1: return ["ATE0"];
+        case 1: return sync;
+        case 2: return ["ATE0"];
+        case 3: return m.dialect ? 0 : ati;
         // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
-        case 2: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
-        case 3: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
-        case 4: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
-        case 5: return [sapbr + '"Contype","GPRS"'];
-        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
-        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
-        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
-        case 9: return bearer;
-        case 10: return ["AT+EMAILCID=" + cid];
-        case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
-        case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];
+        case 5: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
+        case 6: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
+        case 7: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
+        case 8: return [sapbr + '"Contype","GPRS"'];
+        case 9: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
+        case 10: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
+        case 11: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 12: return bearer;
+        case 13: return ["AT+EMAILCID=" + cid];
+        case 14: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
+        case 15: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
       }
       return undefined;
+    }
+
+    // ATI names the modem ("SIM800 R14.18"); an answer naming none is reported and talked to as a SIM900.
+    function ati(next: (err?: any) => void) {
+      m.at("ATI", null, function (err, res) {
+        var line = res.lines.join(" "), k = identify(line);
+        if (!k && !err && o.onEvent) o.onEvent("MODEL", line);
+        m.dialect = DIALECTS[k || "sim900"];
+        next(err);
+      });
     }
 
     function sync(next: (err?: any) => void) {

@@ -1,7 +1,9 @@
 // Sending (manual 2.3-2.12, examples 3.2-3.4, 3.8): the settings an email needs, minus those the
-// modem already holds from the last email; the body after the '>' prompt; AT+SMTPSEND; then the
-// attachment through one fixed ring buffer in AT+SMTPFT requests of at most min(chunk, maxLength).
+// modem already holds from the last email; the body after the '>' prompt (on a SIM800 after
+// "DOWNLOAD", src/dialect.ts); AT+SMTPSEND; then the attachment through one fixed ring buffer in
+// AT+SMTPFT requests of at most min(chunk, maxLength).
 import type { Modem } from "./modem";
+import type { Dialect } from "./dialect";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
 import { quote, int, hexMode, LIMITS, typedError, codeError } from "./kit";
@@ -144,12 +146,16 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     });
   }
 
+  // SIM900 2.8: the body after the ">" prompt, ended by Ctrl-Z (the body cannot hold one: hex
+  // otherwise). SIM800 p296: "DOWNLOAD", then exactly <length> bytes; no Ctrl-Z, so the body is never
+  // empty (a line end stands for none). Printable ASCII or hex either way: the length counts bytes.
   function body() {
-    m.at("AT+SMTPBODY", {
-      onPrompt: function () {
-        m.ch.write(s.body + "\x1a"); // manual 2.8: Ctrl-Z saves; the body cannot hold one (hex otherwise)
-      },
-    }, function (err) {
+    var d = (m.dialect as Dialect).download, text = d ? s.body || "\r\n" : s.body + "\x1a";
+    function write() {
+      m.ch.write(text);
+      return true;
+    }
+    m.at(d ? "AT+SMTPBODY=" + text.length : "AT+SMTPBODY", { onPrompt: write, onLine: function (line) { return line === "DOWNLOAD" && write(); } }, function (err) {
       if (err) done(err);
       else m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
     });

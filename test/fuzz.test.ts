@@ -46,7 +46,7 @@ const message = fc.record({
 
 // ---- what the module may write -------------------------------------------------------------------
 
-const CONNECT_NAMES = new Set(["", "E", "CPIN", "CREG", "CGATT", "SAPBR", "EMAILCID", "EMAILTO", "EMAILSSL"]);
+const CONNECT_NAMES = new Set(["", "E", "I", "CPIN", "CREG", "CGATT", "SAPBR", "EMAILCID", "EMAILTO", "EMAILSSL"]);
 const SMTP_NAMES = new Set(["SMTPRCPT", "SMTPSRV", "SMTPAUTH", "SMTPFROM", "SMTPCS", "SMTPSUB", "SMTPBODY", "SMTPFILE", "SMTPSEND", "SMTPFT", "POP3OUT"]);
 const POP3_NAMES = new Set(["POP3SRV", "POP3IN", "POP3CMD", "POP3READ", "POP3DEL", "POP3RSET", "POP3OUT"]);
 

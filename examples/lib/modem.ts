@@ -35,6 +35,7 @@ export function modemOff(cb: () => void) {
 /** connect() options: the account, the board's chunk and ring sizes, the transcript when debugging. */
 export function mailOptions(): any {
   return {
+    modem: BOARD.modem, // "sim800" on a SIM800 profile; undefined: found from ATI
     apn: SETTINGS.apn,
     smtp: SETTINGS.smtp,
     pop3: SETTINGS.pop3,

@@ -23,7 +23,8 @@ const COMMON = `Connection options (every command):
   --apn-user NAME              [env SIM900_APN_USER]; its password only from SIM900_APN_PASSWORD
                                or the config file
   --cid N                      bearer profile, default 1
-  --ssl on|off                 AT+EMAILSSL; default on when a port is 465 or 995
+  --ssl on|off                 AT+EMAILSSL; default on when a port is 465 or 995 (not on a SIM800)
+  --modem sim900|sim800        the modem's dialect; default: found from ATI at connect
   --chunk N                    bytes per AT+SMTPFT / AT+POP3READ request (1..1460), default 512
   --config FILE                JSON settings (see below) [env SIM900_CONFIG]
   --log FILE                   append the AT transcript to FILE (passwords shown as ***)
@@ -39,7 +40,7 @@ The config file holds the same settings as JSON, e.g.
   { "port": "/dev/ttyUSB0", "apn": "internet", "smtp": "smtp.example.com:465",
     "pop3": "pop.example.com:995", "user": "unit7@example.com", "password": "...",
     "from": "unit7@example.com", "fromName": "Unit 7" }
-(keys: port baud timeout atTimeout registerTimeout apn apnUser apnPassword cid ssl chunk log
+(keys: port baud timeout atTimeout registerTimeout apn apnUser apnPassword cid ssl modem chunk log
  smtp pop3 user password smtpUser smtpPassword pop3User pop3Password from fromName).`;
 
 const CODES = `Exit codes:
@@ -141,9 +142,11 @@ ${COMMON}`,
 
   probe: `Usage: sim900-email probe --port PORT [--baud N] [--log FILE] [--cid N]
 
-Talks AT directly and prints what the modem says: AT, firmware (AT+CGMR), SIM (AT+CPIN?),
+Talks AT directly and prints what the modem says: AT, firmware (AT+CGMR), model (ATI: sim900 or
+sim800, as connect() decides it), SIM (AT+CPIN?),
 signal (AT+CSQ), registration (AT+CREG?), GPRS attach (AT+CGATT?), bearer (AT+SAPBR=2,cid), and
-whether the email commands answer their test forms (AT+EMAILCID=?, AT+SMTPSRV=?, AT+POP3SRV=? ...).
+whether the email commands answer their test forms (AT+EMAILCID=?, AT+SMTPSRV=?, AT+POP3SRV=? ...;
+AT+EMAILSSL=? only on a SIM900: the SIM800 has none).
 Changes nothing but echo (ATE0). Exit 0 when the modem answers and has the email commands,
 3 when it does not answer or lacks them, 6 when the port cannot be opened.
 

@@ -6,6 +6,7 @@ import { parseArgs, ParseArgsConfig } from "node:util";
 import { loadBundle, realHost } from "../sandbox";
 import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
+import { DIALECTS, identify } from "../../src/dialect";
 
 // tools/cli/ in a clone and dist/cli/ in the installed package are both two levels below the root.
 const ROOT = path.join(__dirname, "..", "..");
@@ -22,7 +23,7 @@ export const COMMON_FLAGS: ParseArgsConfig["options"] = {
   port: { type: "string" }, baud: { type: "string" }, timeout: { type: "string" },
   "at-timeout": { type: "string" }, "register-timeout": { type: "string" },
   apn: { type: "string" }, "apn-user": { type: "string" }, cid: { type: "string" },
-  ssl: { type: "string" }, chunk: { type: "string" }, config: { type: "string" },
+  ssl: { type: "string" }, modem: { type: "string" }, chunk: { type: "string" }, config: { type: "string" },
   log: { type: "string" }, "no-progress": { type: "boolean" }, help: { type: "boolean", short: "h" },
 };
 export const FLAGS: Record<string, ParseArgsConfig["options"]> = {
@@ -42,7 +43,7 @@ const POSITIONAL: Record<string, number> = { send: 0, inbox: 0, read: 1, delete:
 /** Settings after flags, environment and config file are merged. */
 interface Settings {
   port?: string; baud: number; timeout?: number; atTimeout?: number; registerTimeout?: number;
-  apn?: string; apnUser?: string; apnPassword?: string; cid?: number; ssl?: boolean; chunk?: number;
+  apn?: string; apnUser?: string; apnPassword?: string; cid?: number; ssl?: boolean; modem?: string; chunk?: number;
   log?: string; progress: boolean;
   smtp?: { host: string; port: number }; pop3?: { host: string; port: number };
   smtpUser?: string; smtpPassword?: string; pop3User?: string; pop3Password?: string;
@@ -96,6 +97,7 @@ function settings(flags: Record<string, any>, env: NodeJS.ProcessEnv): Settings 
     apnPassword: pick(undefined, env.SIM900_APN_PASSWORD, file.apnPassword),
     cid: num(pick("cid", file.cid), "--cid", 1, 3),
     ssl: onOff(pick("ssl", file.ssl), "--ssl"),
+    modem: model(pick("modem", file.modem)),
     chunk: num(pick("chunk", file.chunk), "--chunk", 1, 1460),
     log: pick("log", file.log),
     progress: !flags["no-progress"] && !!process.stderr.isTTY,
@@ -108,6 +110,13 @@ function settings(flags: Record<string, any>, env: NodeJS.ProcessEnv): Settings 
     from: pick("from", env.SIM900_FROM, file.from),
     fromName: pick("from-name", file.fromName),
   };
+}
+
+/** --modem sim900|sim800, or undefined (connect() asks the modem). */
+function model(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (v !== "sim900" && v !== "sim800") throw usage("--modem must be sim900 or sim800");
+  return v;
 }
 
 /** A UTF-8 host string as Espruino holds it: one char per byte. */
@@ -170,6 +179,7 @@ async function withMail(s: Settings, log: (line: string) => void | undefined, bo
     atTimeout: s.atTimeout, registerTimeout: s.registerTimeout, chunk: s.chunk, log,
   };
   if (s.ssl !== undefined) options.ssl = s.ssl;
+  if (s.modem) options.modem = s.modem;
   if (s.smtp) options.smtp = { host: s.smtp.host, port: s.smtp.port, user: s.smtpUser, password: s.smtpPassword };
   if (s.pop3) options.pop3 = { host: s.pop3.host, port: s.pop3.port, user: s.pop3User, password: s.pop3Password };
   const from = s.from ?? (s.smtpUser && s.smtpUser.indexOf("@") > 0 ? s.smtpUser : undefined);
@@ -403,6 +413,10 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
     await at("ATE0");
     const rev = await at("AT+CGMR");
     show("firmware", rev.ok ? rev.lines.join(" ").replace(/^Revision: */, "") || "(empty)" : "? (" + rev.error + ")");
+    // the model as connect() finds it (src/dialect.ts): a SIM800 has no AT+EMAILSSL to test
+    const ati = await at("ATI"), ident = ati.lines.join(" "), model = identify(ident);
+    show("model", (model || "unknown, talked to as sim900") + " (ATI: " + (ati.ok ? ident || "(empty)" : ati.error) + ")");
+    const dialect = DIALECTS[model || "sim900"];
     const pin = await at("AT+CPIN?");
     const p = first(pin, /^\+CPIN: *(.*)$/);
     show("SIM", p ? p[1] : "? (" + (pin.error || pin.lines.join(" ")) + ")");
@@ -422,6 +436,7 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
     let missing = 0;
     const answers: string[] = [];
     for (const t of EMAIL_TESTS) {
+      if (t === "AT+EMAILSSL=?" && !dialect.ssl) continue;
       const res = await at(t);
       if (!res.ok) missing++;
       answers.push(t.replace(/^AT\+|=\?$/g, "") + (res.ok ? " ok" : " NO"));

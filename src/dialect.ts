@@ -1,0 +1,19 @@
+// What differs between the modems, in this one place: the SIM800 series and the SIM808 (SIM800 Series
+// AT Command Manual V1.09, ch. 14) against the SIM900 (Email AT Command Manual V1.04). The other email
+// commands are the same. Code 69 on AT+POP3IN and AT+POP3OUT needs no entry (the message table has
+// 69), and the module forgets the modem's settings after any reboot anyway.
+export interface Dialect {
+  /** AT+EMAILSSL exists (SIM900 2.23); V1.09 has neither it nor the SSL codes 80..84. */
+  ssl?: number;
+  /** The body as AT+SMTPBODY=<length>, "DOWNLOAD", exactly <length> bytes, OK (V1.09 p296); without
+   *  it, AT+SMTPBODY, the ">" prompt, the body and Ctrl-Z (SIM900 2.8). */
+  download?: number;
+}
+
+export var DIALECTS: { [model: string]: Dialect } = { sim900: { ssl: 1 }, sim800: { download: 1 } };
+
+/** The model ATI's answer names: any SIM8xx ("SIM800 R14.18", "SIM808 R14.18") is "sim800", "SIM900
+ *  R11.0" "sim900", anything else "". */
+export function identify(ati: string): string {
+  return /SIM8\d\d/.test(ati) ? "sim800" : /SIM900/.test(ati) ? "sim900" : "";
+}
