@@ -16,6 +16,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundleOf } from "./espruino-diff";
+import { pretokenise } from "./pretokenise.mjs";
 import { DIST } from "./parts";
 import { espruinoBinary, ESPRUINO_USAGE, freshDir, isMain, runEspruino, tagged, tail, toStorage } from "./espruino-process";
 import { findNativeString, flashArgs, HARNESS_FILE } from "./espruino-harness";
@@ -63,7 +64,8 @@ print("LOAD " + (process.memory().usage - before));
 /** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars). */
 async function pathBundle(): Promise<string> {
   const small = path.join(freshDir(), "path.js");
-  fs.writeFileSync(small, await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] }));
+  const code = await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] });
+  fs.writeFileSync(small, process.env.TOK ? await pretokenise(code) : code, "latin1");
   return small;
 }
 
