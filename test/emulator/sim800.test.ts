@@ -3,6 +3,8 @@
 // <length> bytes, OK) replayed byte for byte, then each difference from the sim900 model: the body
 // input, AT+EMAILSSL, result codes 69 and 80-84, identification, reboot, and every SIM900 fault.
 import { strict as assert } from "node:assert";
+import * as net from "node:net";
+import { HELP, parseArgs, startCli } from "../../tools/sim900-emulator/cli";
 import { DIALECTS, Model } from "../../tools/sim900-emulator/dialect";
 import { applyFaultSpec, Faults } from "../../tools/sim900-emulator/faults";
 import { createEmulator } from "../../tools/sim900-emulator/modem";
@@ -626,4 +628,61 @@ describe("emulator sim800: every SIM900 fault works on both models", () => {
       }
       assert.equal(transcripts[0], transcripts[1], "the two models' transcripts differ");
     });
+});
+
+describe("emulator sim800: --model on the CLI", () => {
+  it("parses --model and --help; refuses an unknown model", () => {
+    assert.equal(parseArgs(["--model", "sim800"]).model, "sim800");
+    assert.equal(parseArgs(["--model", "sim900"]).model, "sim900");
+    assert.equal(parseArgs([]).model, undefined);
+    assert.throws(() => parseArgs(["--model", "sim808"]), /--model wants sim900 or sim800, got sim808/);
+    assert.throws(() => parseArgs(["--model"]), /needs a value/);
+    assert.equal(parseArgs(["--help"]).help, true);
+    assert.equal(parseArgs(["--listen", "127.0.0.1:0", "-h"]).help, true);
+    assert.match(HELP, /--model sim900\|sim800/);
+    assert.match(HELP, /pop3out:CODE/);
+  });
+
+  it("refuses at start-up a fault code the model never reports", async () => {
+    await assert.rejects(startCli(parseArgs(["--listen", "127.0.0.1:0", "--fault", "pop3in:69"]), new FakeBackend()), /sim900.*\+POP3IN: 69/);
+    await assert.rejects(startCli(parseArgs(["--listen", "127.0.0.1:0", "--model", "sim800", "--fault", "smtpsend:83"]), new FakeBackend()),
+      /sim800.*\+SMTPSEND: 83/);
+    await assert.rejects(startCli(parseArgs(["--listen", "127.0.0.1:0", "--fault", "pop3out:x"]), new FakeBackend()), /bad fault spec/);
+  });
+
+  it("TCP: --model sim800 serves a SIM800 on every connection (ATI, DOWNLOAD body, pop3out:69 fault)", async () => {
+    const backend = new FakeBackend();
+    const server = await startCli(parseArgs(["--listen", "127.0.0.1:0", "--baud", "0", "--model", "sim800",
+      "--fault", "pop3out:69"]), backend);
+    const sock = net.connect(server.port, "127.0.0.1");
+    let got = "";
+    sock.on("data", (d) => (got += d.toString("latin1")));
+    await new Promise((r) => sock.once("connect", r));
+    const exchange = async (input: string, expected: string) => {
+      got = "";
+      sock.write(Buffer.from(input, "latin1"));
+      const until = Date.now() + 2000;
+      while (got.length < expected.length && Date.now() < until) await sleep(1);
+      await sleep(5);
+      assert.equal(JSON.stringify(got), JSON.stringify(expected));
+    };
+    try {
+      await exchange("ATI\r", "ATI\r" + info("SIM800 R14.18"));
+      await exchange("ATE0\r", "ATE0\r" + OK);
+      await exchange("AT+SAPBR=1,1\r", OK);
+      for (const cmd of ['AT+SMTPSRV="mail.sim.com",25', 'AT+SMTPFROM="john@sim.com"', 'AT+SMTPRCPT=0,0,"bob@sim.com"'])
+        await exchange(cmd + "\r", OK);
+      await exchange("AT+SMTPBODY=5\r", DOWNLOAD);
+      await exchange("a\x1ab\x1bc", OK);
+      await exchange("AT+SMTPSEND\r", OK + line("+SMTPSEND: 1"));
+      assert.equal(backend.sent[0].body, "a\x1ab\x1bc");
+      await exchange('AT+POP3SRV="mail.sim.com","john","123456"\r', OK);
+      await exchange("AT+POP3IN\r", OK + line("+POP3IN: 1"));
+      await exchange("AT+POP3OUT\r", OK + line("+POP3OUT: 69"));
+      await exchange("AT+EMAILSSL=?\r", ERROR);
+    } finally {
+      sock.destroy();
+      await server.close();
+    }
+  });
 });
