@@ -24,8 +24,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export function setup(opts: Partial<EmulatorOptions> = {}, backendOpts: FakeBackendOptions = {}): Harness {
-  const backend = new FakeBackend(backendOpts);
+/** `backendOpts`: options of a new FakeBackend, or the (possibly patched) FakeBackend to use. */
+export function setup(opts: Partial<EmulatorOptions> = {}, backendOpts: FakeBackendOptions | FakeBackend = {}): Harness {
+  const backend = backendOpts instanceof FakeBackend ? backendOpts : new FakeBackend(backendOpts);
   const modem = createEmulator({ backend, baud: 0, ...opts });
   let out = "";
   modem.on("data", (chunk: Buffer) => (out += chunk.toString("latin1")));

@@ -2,6 +2,7 @@
 // so each module is testable and none imports modem.ts (no cycles).
 import type { Command } from "./at-parser";
 import type { MailBackend } from "./backend";
+import type { Dialect } from "./dialect";
 import type { Faults } from "./faults";
 
 export type Handler = (cmd: Command) => void | Promise<void>;
@@ -19,6 +20,8 @@ export interface Output {
 
 export interface ModemContext {
   out: Output;
+  /** The emulated model's differences (dialect.ts). */
+  dialect: Dialect;
   backend: MailBackend;
   faults: Faults;
   /** Waits one network step (options.latencyMs). */
@@ -30,7 +33,7 @@ export interface ModemContext {
   email: { cid: number; timeoutSec: number; ssl: boolean };
   /** Switches input to AT+SMTPBODY text mode until Ctrl-Z (body) or ESC (null). */
   enterBody(done: (body: Buffer | null) => void): void;
-  /** Switches input to raw data mode for exactly n bytes (AT+SMTPFT); no echo. */
+  /** Switches input to raw data mode for exactly n bytes (AT+SMTPFT, SIM800 AT+SMTPBODY=<n>); no echo. */
   enterData(n: number, onData: (chunk: Buffer) => void, done: () => void): void;
   smtpBusy(): boolean;
   pop3Active(): boolean;

@@ -1,5 +1,7 @@
 // Fault injection: what the tests (or --fault on the CLI) ask the modem to get wrong, and when.
-// Each rule fires once unless made "always".
+// Each rule fires once unless made "always". A result code the modem's model never reports on that
+// command (dialect.ts: 69 on POP3IN/POP3OUT for a sim900, 80-84 for a sim800) is refused when set.
+import { absentCode, DIALECTS, Dialect } from "./dialect";
 
 export type Times = "once" | "always";
 
@@ -32,20 +34,31 @@ export class Faults {
   /** Probability (0..1) of a noise URC after each complete response, and the lines to pick from. */
   noise = { probability: 0, lines: DEFAULT_NOISE.slice() };
 
+  /** `dialect`: the model whose result codes the rules must use (default sim900). */
+  constructor(private readonly dialect: Dialect = DIALECTS.sim900) {}
+
   /** +SMTPSEND: <code> instead of the backend's result (manual 2.10: 61-68, 80-84). */
   failSmtpSend(code: number, step: SmtpStep = "final", times: Times = "once"): this {
+    this.check("SMTPSEND", "+SMTPSEND", code);
     this.smtpSend.push({ value: { code, step }, times });
     return this;
   }
-  /** +POP3IN: <code> instead of logging in (manual 2.14). */
+  /** +POP3IN: <code> instead of logging in (manual 2.14; 69 on a sim800 only). */
   failPop3In(code: number, times: Times = "once"): this {
+    this.check("POP3IN", "+POP3IN", code);
     this.pop3In.push({ value: code, times });
     return this;
   }
   /** The named POP3 command (POP3NUM, POP3LIST, POP3CMD, POP3DEL...) loses its connection: +POP3OUT: <code>. */
   failPop3Command(command: string, code: number, times: Times = "once"): this {
-    this.pop3Cmd.set(normalizeName(command), { value: code, times });
+    const name = normalizeName(command);
+    this.check(name, "+POP3OUT", code);
+    this.pop3Cmd.set(name, { value: code, times });
     return this;
+  }
+  /** AT+POP3OUT answers OK, then +POP3OUT: <code> (manual 2.22; 69 on a sim800 only). */
+  failPop3Out(code: number, times: Times = "once"): this {
+    return this.failPop3Command("POP3OUT", code, times);
   }
   /** The named command answers ERROR. */
   errorOn(command: string, times: Times = "once"): this {
@@ -87,6 +100,13 @@ export class Faults {
     return this;
   }
 
+  private check(command: string, result: string, code: number): void {
+    const why = absentCode(this.dialect, command, code);
+    if (why !== null)
+      throw new Error("fault refused: the " + this.dialect.model + " model never reports " + result + ": " + code +
+        " on AT+" + command + " (" + why + ")");
+  }
+
   // --- consumed by the modem ---
 
   takeSmtpSend(step: SmtpStep): number | null {
@@ -122,8 +142,9 @@ function take(map: Map<string, Times>, name: string): boolean {
 
 /**
  * Applies a CLI fault spec (see README): smtpsend:65[:connect], pop3in:67, pop3cmd:POP3NUM:64,
- * error:SMTPSUB, silence:POP3LIST, reboot:SMTPSEND, drop-attachment:500, drop-pop3read:2000,
- * noise:0.2. Append ":always" to repeat a rule. Throws on a malformed spec.
+ * pop3out:63 (= pop3cmd:POP3OUT:63), error:SMTPSUB, silence:POP3LIST, reboot:SMTPSEND,
+ * drop-attachment:500, drop-pop3read:2000, noise:0.2. Append ":always" to repeat a rule. Throws on a
+ * malformed spec, and on a result code the model of `faults` never reports there.
  */
 export function applyFaultSpec(faults: Faults, spec: string): void {
   const parts = spec.split(":");
@@ -142,6 +163,7 @@ export function applyFaultSpec(faults: Faults, spec: string): void {
     }
     case "pop3in": faults.failPop3In(num(parts[1]), times); return;
     case "pop3cmd": faults.failPop3Command(need(parts[1], spec), num(parts[2]), times); return;
+    case "pop3out": faults.failPop3Out(num(parts[1]), times); return;
     case "error": faults.errorOn(need(parts[1], spec), times); return;
     case "silence": faults.silenceOn(need(parts[1], spec), times); return;
     case "reboot": faults.rebootOn(need(parts[1], spec), times); return;

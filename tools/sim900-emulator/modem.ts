@@ -1,10 +1,12 @@
-// The emulated SIM900: input line discipline (command, body and raw data modes), echo, dispatch to
-// the command modules, pacing of output, faults, reboot. Host-side Node code, bytes are latin1.
+// The emulated SIM900 (or SIM800: options.model, differences in dialect.ts): input line discipline
+// (command, body and raw data modes), echo, dispatch to the command modules, pacing of output,
+// faults, reboot. Host-side Node code, bytes are latin1.
 import { EventEmitter } from "node:events";
 import { Command, parseCommandLine } from "./at-parser";
-import type { MailBackend, OutgoingEmail } from "./backend";
+import type { MailBackend, OutgoingEmail, Pop3Session } from "./backend";
 import { Bearers } from "./bearer";
 import type { Handler, ModemContext, Output } from "./context";
+import { Dialect, dialectOf, Model, reportable } from "./dialect";
 import { EmailSettings } from "./email-settings";
 import { Faults, normalizeName } from "./faults";
 import { LIMITS } from "./limits";
@@ -17,6 +19,8 @@ import { Transcript } from "./transcript";
 
 export interface EmulatorOptions extends PacingOptions {
   backend: MailBackend;
+  /** Which modem: "sim900" (default) or "sim800" (dialect.ts lists what differs). */
+  model?: Model;
   /** Seed of the RNG behind chunk splits and noise. Default 1. */
   seed?: number;
   /** Milliseconds per network step (bearer open, SMTP/POP3 exchanges, each +SMTPFT offer). Default 0. */
@@ -31,11 +35,12 @@ export interface EmulatorOptions extends PacingOptions {
   boot?: { rdyMs?: number; callReadyMs?: number };
   /** Emit the boot banner (RDY ... Call Ready) when created. Default false. */
   bootBanner?: boolean;
-  /** Revision string of AT+CGMR. */
+  /** Revision string of AT+CGMR. Default per model. */
   revision?: string;
 }
 
 export interface EmulatorState {
+  model: Model;
   echo: boolean;
   booting: boolean;
   mode: "command" | "body" | "data";
@@ -62,7 +67,9 @@ const CR = 13, LF = 10, BS = 8, CTRL_Z = 0x1a, ESC = 0x1b;
 const MAX_LINE = 2048;
 
 export class Emulator extends EventEmitter {
-  readonly faults = new Faults();
+  /** The model's differences, chosen once from options.model. */
+  readonly dialect: Dialect;
+  readonly faults: Faults;
   readonly transcript = new Transcript();
   readonly pacer: Pacer;
   readonly options: EmulatorOptions;
@@ -94,6 +101,8 @@ export class Emulator extends EventEmitter {
   constructor(options: EmulatorOptions) {
     super();
     this.options = options;
+    this.dialect = dialectOf(options.model ?? "sim900");
+    this.faults = new Faults(this.dialect);
     this.rng = createRng(options.seed ?? 1);
     this.latencyMs = options.latencyMs ?? 0;
     this.echo = options.echo ?? true;
@@ -152,6 +161,7 @@ export class Emulator extends EventEmitter {
   state(): EmulatorState {
     const s = this.smtp;
     return {
+      model: this.dialect.model,
       echo: this.echo,
       booting: this.booting,
       mode: this.mode.kind,
@@ -190,17 +200,35 @@ export class Emulator extends EventEmitter {
     const out = this.output();
     this.mode = { kind: "command" };
     this.line = [];
-    this.email = new EmailSettings(out);
+    this.email = new EmailSettings(out, this.dialect);
     this.bearers = new Bearers(out, () => this.delay());
     const self = this;
+    // A backend code the model never reports (80-84 on a sim800, which speaks no SSL) arrives as a
+    // bad server reply (65) or, on a session, a network error (61). Other codes pass unchanged.
+    const d = this.dialect;
+    const session = (s: Pop3Session): Pop3Session => ({
+      command: (line, multiline) => s.command(line, multiline).catch((e: unknown) => {
+        const code = (e as { code?: unknown } | null)?.code;
+        if (typeof code === "number" && reportable(d, "POP3CMD", code, 61) !== code)
+          throw Object.assign(new Error((e as Error).message), { code: 61 });
+        throw e;
+      }),
+      quit: () => s.quit().then((code) => reportable(d, "POP3OUT", code, 61)),
+      destroy: () => s.destroy(),
+    });
     this.ctx = {
       out,
+      dialect: d,
       backend: {
         send: async (mail) => {
           self.lastEmail = mail;
-          return self.options.backend.send(mail);
+          return reportable(d, "SMTPSEND", await self.options.backend.send(mail), 65);
         },
-        pop3Login: (l) => self.options.backend.pop3Login(l),
+        pop3Login: async (l) => {
+          const r = await self.options.backend.pop3Login(l);
+          const code = reportable(d, "POP3IN", r.code, 65);
+          return r.session ? { code, session: session(r.session) } : { code };
+        },
         close: () => self.options.backend.close(),
       },
       faults: this.faults,
@@ -398,13 +426,14 @@ export class Emulator extends EventEmitter {
         this.echo = v.value === 1;
         out.ok();
       },
-      "#I": () => { out.info("SIM900 R11.0"); out.ok(); },
+      "#I": () => { out.info(this.dialect.ident); out.ok(); },
       CPIN: (cmd) => (cmd.form === "read" ? fixed("+CPIN: READY")(cmd) : out.error()),
       CREG: (cmd) => (cmd.form === "read" ? fixed("+CREG: 0,1")(cmd) : out.error()),
       CGATT: (cmd) => (cmd.form === "read" ? fixed("+CGATT: 1")(cmd) : out.error()),
       CSQ: (cmd) => (cmd.form === "exec" ? fixed("+CSQ: 20,0")(cmd) : cmd.form === "test" ? out.ok() : out.error()),
+      CGMM: (cmd) => (cmd.form === "exec" ? fixed(this.dialect.modelId)(cmd) : cmd.form === "test" ? out.ok() : out.error()),
       CGMR: (cmd) =>
-        cmd.form === "exec" ? fixed(this.options.revision ?? "Revision:1137B06SIM900M64_ST_ENHANCE")(cmd)
+        cmd.form === "exec" ? fixed(this.options.revision ?? this.dialect.revision)(cmd)
           : cmd.form === "test" ? out.ok() : out.error(),
     };
   }

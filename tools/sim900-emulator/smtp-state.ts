@@ -1,4 +1,5 @@
 // The SMTP settings commands (manual 2.3-2.9, 2.12) and assembling the email they describe.
+// AT+SMTPBODY takes the body as the dialect says: the SIM900's prompt or the SIM800's DOWNLOAD.
 // Settings persist across emails until changed, like the modem.
 import { Command, intArg, q, strArg } from "./at-parser";
 import type { Mailbox, OutgoingEmail } from "./backend";
@@ -147,17 +148,9 @@ export class SmtpSettings {
 
     SMTPBODY: (cmd) => {
       if (!this.guard(cmd)) return;
-      const { out } = this.ctx;
       if (cmd.form === "test") return this.reply("+SMTPBODY: " + LIMITS.body);
-      // manual 2.8 writes the execution form "AT+SMTPBODY=", example 3.2 "AT+SMTPBODY": accept both.
-      if (!(cmd.form === "exec" || (cmd.form === "write" && cmd.params.length === 0))) return out.error();
-      out.raw("\r\n> ");
-      this.ctx.enterBody((body) => {
-        if (body === null) return out.ok(); // ESC: cancelled, body unchanged
-        if (body.length > LIMITS.body) return out.error();
-        this.body = body;
-        out.ok();
-      });
+      if (this.ctx.dialect.body === "download") this.downloadBody(cmd);
+      else this.promptBody(cmd);
     },
 
     SMTPFILE: (cmd) => {
@@ -195,6 +188,38 @@ export class SmtpSettings {
       out.ok();
     },
   };
+
+  // SIM900 manual 2.8: "AT+SMTPBODY" (2.8 writes "AT+SMTPBODY=", example 3.2 "AT+SMTPBODY": both
+  // accepted), the prompt "> ", echoed text, Ctrl-Z stores, ESC cancels.
+  private promptBody(cmd: Command): void {
+    const { out } = this.ctx;
+    if (!(cmd.form === "exec" || (cmd.form === "write" && cmd.params.length === 0))) return out.error();
+    out.raw("\r\n> ");
+    this.ctx.enterBody((body) => {
+      if (body === null) return out.ok(); // ESC: cancelled, body unchanged
+      if (body.length > LIMITS.body) return out.error();
+      this.body = body;
+      out.ok();
+    });
+  }
+
+  // SIM800 V1.09 p296-297: "AT+SMTPBODY=<length>", then "DOWNLOAD", then exactly <length> bytes taken
+  // raw (not echoed; Ctrl-Z and ESC are data), then OK. <length> counts bytes, as typed (hex text
+  // under a non-ASCII charset), at most the test form's <bodyLength>. The manual gives no input
+  // timeout: the input stays open until the last byte (or a reboot). 0 stores an empty body at once.
+  private downloadBody(cmd: Command): void {
+    const { out } = this.ctx;
+    const n = intArg(cmd.params, 0, 0, LIMITS.body);
+    if (cmd.form !== "write" || cmd.params.length !== 1 || n === null) return out.error();
+    out.info("DOWNLOAD");
+    const parts: Buffer[] = [];
+    const done = () => {
+      this.body = Buffer.concat(parts);
+      out.ok();
+    };
+    if (n === 0) return done();
+    this.ctx.enterData(n, (chunk) => void parts.push(Buffer.from(chunk)), done);
+  }
 
   sortedRecipients(): Recipient[] {
     return this.recipients.slice().sort((a, b) => a.type - b.type || a.index - b.index);
