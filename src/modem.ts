@@ -295,8 +295,10 @@ export function createModem(port: Port, o: Resolved): Modem {
     function ati(next: (err?: any) => void) {
       m.at("ATI", null, function (err, res) {
         var line = res.lines.join(" "), k = identify(line);
-        if (!k && !err && o.onEvent) o.onEvent("MODEL", line);
-        m.dialect = DIALECTS[k || "sim900"];
+        if (!err) { // not known after a failed ATI: the next connect asks again
+          if (!k && o.onEvent) o.onEvent("MODEL", line);
+          m.dialect = DIALECTS[k || "sim900"];
+        }
         next(err);
       });
     }

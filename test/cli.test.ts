@@ -113,7 +113,22 @@ describe("sim900-email CLI", function () {
       assert.equal(r.code, 0, r.stderr);
       const out = r.stdout.toString();
       for (const item of [/^AT: +OK$/m, /^firmware: +\S*SIM900/m, /^SIM: +READY$/m, /^signal: +20\/31/m, /^registration: +registered, home/m,
-        /^GPRS: +attached$/m, /^bearer: +closed/m, /^email: +supported \(EMAILCID ok/m]) assert.match(out, item);
+        /^GPRS: +attached$/m, /^bearer: +closed/m, /^email: +supported \(EMAILCID ok/m, /^model: +sim900 \(ATI: SIM900 R11\.0\)$/m]) assert.match(out, item);
+      assert.match(out, /EMAILSSL ok/);
+    });
+
+    it("probe reports a SIM800 and does not ask it for AT+EMAILSSL, which it lacks", async () => {
+      const s800 = await startCli({ host: "127.0.0.1", port: 0, baud: 0, faults: [], model: "sim800" }, backend);
+      try {
+        const r = await cli(["probe", "--port", "tcp://127.0.0.1:" + s800.port]);
+        assert.equal(r.code, 0, r.stderr);
+        const out = r.stdout.toString();
+        assert.match(out, /^model: +sim800 \(ATI: SIM800 R14\.18\)$/m);
+        assert.match(out, /^email: +supported/m);
+        assert.doesNotMatch(out, /EMAILSSL/);
+      } finally {
+        await s800.close();
+      }
     });
 
     it("probe exits 3 when the firmware lacks the email commands", async () => {

@@ -8,6 +8,7 @@ import { simpleParser } from "mailparser";
 import { createEmulator, Emulator } from "../tools/sim900-emulator/modem";
 import { createBoard, Board, FakeStorage } from "../tools/espruino-board";
 import { sharedBackend } from "./helpers/rig";
+import { model } from "./target";
 import { signConfig } from "../tools/sign-config";
 import { SETTINGS } from "../examples/settings";
 
@@ -22,7 +23,7 @@ async function clear() {
   return b;
 }
 
-describe("examples on a pretend Espruino board", function () {
+describe(`examples on a pretend Espruino board @model (${model})`, function () {
   this.timeout(30000);
   let emu: Emulator;
   let board: Board | undefined;
@@ -33,7 +34,7 @@ describe("examples on a pretend Espruino board", function () {
   });
   beforeEach(async () => {
     const backend = await clear();
-    emu = createEmulator({ backend, baud: 0 });
+    emu = createEmulator({ backend, baud: 0, model });
     storage = new FakeStorage();
   });
   afterEach(() => {

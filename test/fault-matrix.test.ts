@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { createFaultyRig, FaultyRig, activeTimers, sleep } from "./helpers/rig-faulty";
 import { sharedBackend } from "./helpers/rig";
-import { target } from "./target";
+import { model, target } from "./target";
 
 // Small timeouts so silence costs little; registerTimeout 1 s = one CREG?/CGATT? poll, so an error
 // there is reported instead of being polled for a minute.
@@ -14,8 +14,10 @@ const MOD = { atTimeout: 300, serverTimeout: 1500, registerTimeout: 1, bearerTim
 const SETTLE = 30; // ms to wait after a callback for a second one
 const GARBAGE = "\x00\xff\x1b\x7f#%garbage\xfe\x80";
 const LONG_LINE = "\r\n+CUSD: " + "x".repeat(300) + "\r\n";
-const SMTP_CODES = [61, 62, 63, 64, 65, 66, 67, 68, 80, 81, 82, 83, 84];
-const POP3OUT_CODES = [61, 62, 63, 64, 80, 81, 82, 83, 84];
+// The SSL codes 80..84 exist on the SIM900 only (SIM800 V1.09 has no SSL).
+const SSL_CODES = model === "sim900" ? [80, 81, 82, 83, 84] : [];
+const SMTP_CODES = [61, 62, 63, 64, 65, 66, 67, 68, ...SSL_CODES];
+const POP3OUT_CODES = [61, 62, 63, 64, ...SSL_CODES];
 
 type Fault =
   | { k: "ERROR" | "SILENCE" | "REBOOT" | "DEACT" | "GARBAGE" | "LONG" | "NEGATIVE" }
@@ -59,6 +61,7 @@ function describeFault(f: Fault): string {
 const CONNECT: { label: string; at: RegExp; emu: string; command: string | RegExp }[] = [
   { label: "AT", at: /^AT\r$/, emu: "AT", command: "AT" },
   { label: "ATE0", at: /^ATE0\r$/, emu: "E", command: /^E0?$/ },
+  { label: "ATI", at: /^ATI\r$/, emu: "I", command: "I" },
   { label: "AT+CPIN?", at: /^AT\+CPIN\?/, emu: "CPIN", command: "CPIN" },
   { label: "AT+CREG?", at: /^AT\+CREG\?/, emu: "CREG", command: "CREG" },
   { label: "AT+CGATT?", at: /^AT\+CGATT\?/, emu: "CGATT", command: "CGATT" },
@@ -68,7 +71,8 @@ const CONNECT: { label: string; at: RegExp; emu: string; command: string | RegEx
   { label: "AT+SAPBR=1", at: /^AT\+SAPBR=1,/, emu: "SAPBR", command: "SAPBR" },
   { label: "AT+EMAILCID", at: /^AT\+EMAILCID=/, emu: "EMAILCID", command: "EMAILCID" },
   { label: "AT+EMAILTO", at: /^AT\+EMAILTO=/, emu: "EMAILTO", command: "EMAILTO" },
-  { label: "AT+EMAILSSL", at: /^AT\+EMAILSSL=/, emu: "EMAILSSL", command: "EMAILSSL" },
+  // the SIM800 has no AT+EMAILSSL: the module never sends it there
+  ...(model === "sim900" ? [{ label: "AT+EMAILSSL", at: /^AT\+EMAILSSL=/, emu: "EMAILSSL", command: "EMAILSSL" }] : []),
 ];
 
 const SMTP = ["SMTPRCPT", "SMTPSRV", "SMTPAUTH", "SMTPFROM", "SMTPCS", "SMTPSUB", "SMTPBODY", "SMTPFILE", "SMTPSEND", "SMTPFT"];
@@ -76,10 +80,11 @@ const POP3: { cmd: string; op: Cell["op"]; codes: number[]; negative?: Cell["op"
   { cmd: "POP3SRV", op: "list", codes: [] },
   { cmd: "POP3IN", op: "list", codes: [] },
   { cmd: "POP3CMD", op: "list", codes: POP3OUT_CODES, negative: "retrieve999" },
-  { cmd: "POP3READ", op: "retrieve", codes: [61, 62, 63, 64, 69, 80, 81, 82, 83, 84] },
+  { cmd: "POP3READ", op: "retrieve", codes: [61, 62, 63, 64, 69, ...SSL_CODES] },
   { cmd: "POP3DEL", op: "remove", codes: POP3OUT_CODES, negative: "remove999" },
   { cmd: "POP3RSET", op: "undoRemove", codes: POP3OUT_CODES },
-  { cmd: "POP3OUT", op: "logout", codes: POP3OUT_CODES },
+  // SIM800 V1.09 p310: AT+POP3OUT's own table adds 69 (read data timeout)
+  { cmd: "POP3OUT", op: "logout", codes: model === "sim800" ? [...POP3OUT_CODES, 69] : POP3OUT_CODES },
 ];
 
 function buildCells(): { connect: Cell[]; smtp: Cell[]; pop3: Cell[] } {
@@ -209,7 +214,7 @@ function capped(p: Promise<any[][]>): Promise<any[][]> {
 const uncaught: any[] = [];
 const onUncaught = (e: any) => uncaught.push(e);
 
-describe(`fault matrix @dist (${target})`, function () {
+describe(`fault matrix @dist @model (${target}, ${model})`, function () {
   this.timeout(30000);
   const started = Date.now();
   before(() => {

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { parseCommandLine } from "../tools/sim900-emulator/at-parser";
 import { createFaultyRig, FaultyRig, sleep } from "./helpers/rig-faulty";
 import { sharedBackend } from "./helpers/rig";
-import { target } from "./target";
+import { model, target } from "./target";
 
 const MOD = { atTimeout: 500, serverTimeout: 3000 };
 const SEED = Number(process.env.FUZZ_SEED || 20240611);
@@ -53,17 +53,24 @@ const POP3_NAMES = new Set(["POP3SRV", "POP3IN", "POP3CMD", "POP3READ", "POP3DEL
 /**
  * Walks what the module wrote: each write is one command line (printable ASCII, one CR at the end,
  * parsed by the emulator's own parser, a name from `allowed`), or the body right after AT+SMTPBODY
- * (text or hex, ending in its one Ctrl-Z), or at most n attachment bytes right after AT+SMTPFT=n.
+ * (text or hex, ending in its one Ctrl-Z; on a SIM800 exactly the n bytes of AT+SMTPBODY=n), or at
+ * most n attachment bytes right after AT+SMTPFT=n.
  * Returns the command names in order.
  */
 function checkWrites(port: { writes: string[]; modes: string[] }, from: number, allowed: Set<string>, where: () => string): string[] {
   const names: string[] = [];
-  let ft = 0;
+  let ft = 0, body = 0;
   for (let i = from; i < port.writes.length; i++) {
     const w = port.writes[i];
     const mode = port.modes[i];
     if (mode === "body") {
       assert.match(w, /^[\x20-\x7e\r\n\t]*\x1a$/, "body phase: text then one Ctrl-Z; " + where());
+      continue;
+    }
+    if (mode === "data" && body) { // SIM800: exactly the <length> of AT+SMTPBODY=<length>, text or hex
+      assert.match(w, /^[\x20-\x7e\r\n\t]*$/, "body phase (download): text only; " + where());
+      assert.equal(w.length, body, `body write of ${w.length} bytes after AT+SMTPBODY=${body}; ` + where());
+      body = 0;
       continue;
     }
     if (mode === "data") {
@@ -76,6 +83,7 @@ function checkWrites(port: { writes: string[]; modes: string[] }, from: number, 
     assert.ok(allowed.has(cmd!.name), "unexpected command " + JSON.stringify(w) + "; " + where());
     names.push(cmd!.name);
     if (cmd!.name === "SMTPFT" && cmd!.params[0]?.kind === "int") ft = cmd!.params[0].value;
+    if (cmd!.name === "SMTPBODY" && cmd!.params[0]?.kind === "int") body = cmd!.params[0].value;
   }
   return names;
 }
@@ -91,7 +99,7 @@ const uncaught: any[] = [];
 const onUncaught = (e: any) => uncaught.push(e);
 const counts: Record<string, number> = {};
 
-describe(`fuzz @dist (${target})`, function () {
+describe(`fuzz @dist @model (${target}, ${model})`, function () {
   this.timeout(60000);
   const started = Date.now();
   before(async () => {

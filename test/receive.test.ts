@@ -6,7 +6,7 @@ import { startRig, Rig, sharedBackend } from "./helpers/rig";
 import { startDovecot, Dovecot } from "./helpers/dovecot";
 import { DOVECOT, need } from "./helpers/system-tools";
 import { createBackend, EmailBackend } from "../tools/sim900-emulator/mail";
-import { target } from "./target";
+import { model, target } from "./target";
 import { verifier } from "../src/companions/sign";
 import { signConfig } from "../tools/sign-config";
 
@@ -33,7 +33,7 @@ function emptyBox(b: EmailBackend) {
   b.mailbox("unit7").length = 0;
 }
 
-describe(`receive @dist (${target})`, function () {
+describe(`receive @dist @model (${target}, ${model})`, function () {
   this.timeout(60000);
 
   describe("with the embedded mail system", () => {
@@ -118,7 +118,8 @@ describe(`receive @dist (${target})`, function () {
       });
 
     it("reports every +POP3IN code, then logs in", async () => {
-      for (const code of [61, 62, 63, 64, 65, 66, 67, 68, 80, 81, 82, 83, 84]) {
+      // SIM800 V1.09: 69 (read data timeout) on AT+POP3IN too, and no SSL codes
+      for (const code of [61, 62, 63, 64, 65, 66, 67, 68, ...(model === "sim800" ? [69] : [80, 81, 82, 83, 84])]) {
         rig.emu.faults.failPop3In(code);
         const [err] = await rig.call("list");
         assert.equal(err?.code, code);
@@ -138,7 +139,7 @@ describe(`receive @dist (${target})`, function () {
         ["POP3RSET", () => rig.call("undoRemove")],
       ];
       for (const [cmd, run] of steps)
-        for (const code of cmd === "POP3READ" ? [61, 64, 69, 80, 84] : [61, 62, 63, 64, 80, 84]) {
+        for (const code of (cmd === "POP3READ" ? [61, 64, 69] : [61, 62, 63, 64]).concat(model === "sim900" ? [80, 84] : [])) {
           await rig.call("list"); // logged in
           rig.emu.faults.failPop3Command(cmd, code);
           const [err] = await run();

@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import { startRig, Rig } from "./helpers/rig";
 import { createBackend, EmailBackend } from "../tools/sim900-emulator/mail";
 import { ACCOUNTS } from "../tools/sim900-emulator/accounts";
-import { target } from "./target";
+import { model, target } from "./target";
 
-describe(`recovery on the wire @dist (${target})`, function () {
+describe(`recovery on the wire @dist @model (${target}, ${model})`, function () {
   this.timeout(30000);
   let backend: EmailBackend;
   let rig: Rig;

@@ -1,4 +1,4 @@
-// npm start: the two example programs (dist/examples/*.js) run on a pretend Espruino Pico
+// npm start [-- --model sim800]: the two example programs (dist/examples/*.js) run on a pretend Espruino Pico
 // (tools/espruino-board.ts: ES5-only sandbox, Espruino globals, Storage in RAM) with the built module
 // (dist/sim900-email.js), driving the emulated SIM900 (paced at 115200 baud, network latency) whose
 // embedded mail system is the mail server. No hardware, no network, no outside server.
@@ -12,7 +12,8 @@
 //
 // Time: the modem's traffic, the UART pacing and the network latency run in real time; the board's own
 // clock runs 4x (PWRKEY presses), its 15-minute sleeps last 0.5 s, and the emulated SIM900 boots in
-// 1.5 s instead of a real one's 3 to 10 s.
+// 1.5 s instead of a real one's 3 to 10 s. --model sim800 emulates a SIM800 instead (the examples find
+// it from ATI: the body goes after DOWNLOAD, no AT+EMAILSSL).
 import * as path from "node:path";
 import { simpleParser } from "mailparser";
 import { createEmulator } from "./sim900-emulator/modem";
@@ -22,6 +23,12 @@ import { signConfig } from "./sign-config";
 import { SETTINGS } from "../examples/settings";
 
 const BAUD = 115200;
+const modelAt = process.argv.indexOf("--model");
+const MODEL = (modelAt > 0 ? process.argv[modelAt + 1] : "sim900") as "sim900" | "sim800";
+if (MODEL !== "sim900" && MODEL !== "sim800") {
+  console.error("demo: --model must be sim900 or sim800");
+  process.exit(2);
+}
 const LATENCY_MS = 400;
 const root = path.join(__dirname, "..");
 const started = Date.now();
@@ -47,7 +54,8 @@ function check(ok: boolean, what: string) {
 async function main() {
   const backend = createBackend({ accounts: [{ user: "unit7", pass: "secret" }, { user: "ops", pass: "secret" }] });
   await backend.ready;
-  const emu = createEmulator({ backend, baud: BAUD, maxChunk: 64, latencyMs: LATENCY_MS, boot: { rdyMs: 300, callReadyMs: 1200 } });
+  console.log(bold(`== the emulated modem: ${MODEL}`));
+  const emu = createEmulator({ backend, model: MODEL, baud: BAUD, maxChunk: 64, latencyMs: LATENCY_MS, boot: { rdyMs: 300, callReadyMs: 1200 } });
   const storage = new FakeStorage(); // the Pico's flash: shared by both programs
   const boardOptions = {
     emulator: emu, storage, module: path.join(root, "dist", "sim900-email.js"), speed: 4, sleepMs: 500, onLog: show,

@@ -5,7 +5,7 @@ import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-em
 import { createPort } from "../../tools/sim900-emulator/transports";
 import type { EmailBackend } from "../../tools/sim900-emulator/mail";
 import { ACCOUNTS, OPTIONS, sharedBackend } from "../../tools/sim900-emulator/accounts";
-import { lib } from "../target";
+import { lib, model } from "../target";
 
 export { ACCOUNTS, OPTIONS, sharedBackend };
 
@@ -30,7 +30,7 @@ type RigOptions = { emu?: Partial<EmulatorOptions>; mod?: Record<string, unknown
 /** The emulator, a port onto it made by `makePort`, and the module (not connected yet). */
 export async function createRig<P extends Port & { close(): void }>(o: RigOptions, makePort: (emu: Emulator) => P): Promise<Rig & { port: P }> {
   const backend = o.backend ?? (await sharedBackend());
-  const emu = createEmulator({ backend, baud: 0, ...o.emu });
+  const emu = createEmulator({ backend, baud: 0, model, ...o.emu });
   const port = makePort(emu);
   const log: string[] = [];
   let mail: any;

@@ -1,0 +1,114 @@
+// The SIM800 dialect in the module (src/dialect.ts), on the wire: the model found from ATI or given,
+// the body after DOWNLOAD as exactly its bytes, SSL refused, code 69. The suites tagged @model run
+// everything else against both models (MODEL=sim800).
+import { strict as assert } from "node:assert";
+import { simpleParser } from "mailparser";
+import { createRig, Rig, sharedBackend } from "./helpers/rig";
+import { createPort } from "../tools/sim900-emulator/transports";
+import { DIALECTS } from "../tools/sim900-emulator/dialect";
+import { target } from "./target";
+
+/** A rig on the given model whose port also records every write. */
+async function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<Rig & { writes: string[] }> {
+  const writes: string[] = [];
+  const r = await createRig({ emu: { model }, mod: { atTimeout: 500, serverTimeout: 3000, onEvent: (e: string, l: string) => events.push([e, l]) } }, (emu) => {
+    const p = createPort(emu);
+    const write = p.write.bind(p);
+    p.write = (d: string) => { writes.push(d); write(d); };
+    return p;
+  });
+  return Object.assign(r, { writes });
+}
+
+async function lastText(user: string): Promise<string> {
+  const box = (await sharedBackend()).mailbox(user);
+  return (await simpleParser(box[box.length - 1].raw)).text ?? "";
+}
+
+describe(`SIM800 dialect @dist (${target})`, function () {
+  this.timeout(30000);
+  let r: (Rig & { writes: string[] }) | undefined;
+  afterEach(async () => { if (r) await r.stop(); r = undefined; });
+
+  it("finds a SIM800 from ATI, sends no AT+EMAILSSL, and writes the body after DOWNLOAD as exactly its bytes", async () => {
+    const events: string[][] = [];
+    r = await rig("sim800", events);
+    assert.equal(await r.connect(), null);
+    const cmds = r.commands();
+    assert.deepEqual(cmds.slice(0, 3), ["AT", "ATE0", "ATI"]);
+    assert.ok(!cmds.some((c) => c.startsWith("AT+EMAILSSL")), "no AT+EMAILSSL on a SIM800");
+    assert.deepEqual(events, []);
+    const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "t=21.5C\r\nh=40%" });
+    assert.equal(err, null);
+    const at = r.writes.indexOf("AT+SMTPBODY=14\r");
+    assert.ok(at > 0, "AT+SMTPBODY=<length>: " + JSON.stringify(r.writes.slice(-6)));
+    assert.equal(r.writes[at + 1], "t=21.5C\r\nh=40%", "the body alone, no Ctrl-Z");
+    assert.equal(r.writes[at + 2], "AT+SMTPSEND\r");
+    assert.equal((await lastText("ops")).trim(), "t=21.5C\nh=40%");
+  });
+
+  it("with modem: \"sim800\" sends no ATI; an empty body goes as one line end", async () => {
+    r = await rig("sim800");
+    assert.equal(await r.connect({ modem: "sim800" }), null);
+    assert.ok(!r.commands().includes("ATI"));
+    const [err] = await r.call("send", { to: "ops@example.com", subject: "empty" });
+    assert.equal(err, null);
+    const at = r.writes.indexOf("AT+SMTPBODY=2\r");
+    assert.ok(at > 0);
+    assert.equal(r.writes[at + 1], "\r\n");
+  });
+
+  it("a Ctrl-Z or ESC in a SIM800 body goes as hex of the stated length and arrives as sent", async () => {
+    r = await rig("sim800");
+    assert.equal(await r.connect(), null);
+    const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "a\x1ab\x1bc\r\nAT+SMTPSEND\r\n" });
+    assert.equal(err, null);
+    const at = r.writes.findIndex((w) => /^AT\+SMTPBODY=\d+\r$/.test(w));
+    const n = +r.writes[at].slice(12, -1);
+    assert.equal(r.writes[at + 1].length, n);
+    assert.match(r.writes[at + 1], /^[0-9A-F]+$/);
+    assert.equal(r.writes.filter((w) => w === "AT+SMTPSEND\r").length, 1, "one AT+SMTPSEND: the body's text is data");
+    assert.equal((await lastText("ops")).replace(/\r\n/g, "\n"), "a\x1ab\x1bc\nAT+SMTPSEND\n");
+  });
+
+  it("refuses SSL on a given SIM800 before any command, and on a found one right after ATI", async () => {
+    r = await rig("sim800");
+    const err = await r.connect({ modem: "sim800", ssl: true });
+    assert.equal(err?.type, "OPTIONS");
+    assert.equal(err?.message, "no SSL on a SIM800");
+    assert.deepEqual(r.writes, []);
+    await r.stop();
+    r = await rig("sim800");
+    const err2 = await r.connect({ smtp: { host: "mail.example.com", port: 465 } });
+    assert.equal(err2?.type, "OPTIONS");
+    assert.deepEqual(r.commands().slice(1), ["ATE0", "ATI"]);
+  });
+
+  it("a SIM900 found from ATI gets AT+EMAILSSL and the prompt; an unknown ATI answer is reported and talked to as a SIM900", async () => {
+    const events: string[][] = [];
+    r = await rig("sim900", events);
+    assert.equal(await r.connect(), null);
+    assert.ok(r.commands().includes("AT+EMAILSSL=0"));
+    assert.deepEqual(events, []);
+    await r.stop();
+    r = await rig("sim900", events);
+    (r.emu as any).dialect = { ...DIALECTS.sim900, ident: "Quectel M95 R01" };
+    assert.equal(await r.connect(), null);
+    assert.deepEqual(events, [["MODEL", "Quectel M95 R01"]]);
+    const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "b" });
+    assert.equal(err, null);
+    assert.ok(r.writes.includes("AT+SMTPBODY\r") && r.writes.includes("b\x1a"));
+  });
+
+  it("reports +POP3OUT: 69 (read data timeout, SIM800 only) from a logout", async () => {
+    r = await rig("sim800");
+    assert.equal(await r.connect(), null);
+    const [e1] = await r.call("list");
+    assert.equal(e1, null);
+    r.emu.faults.failPop3Out(69);
+    const [err] = await r.call("logout");
+    assert.equal(err?.code, 69);
+    assert.equal(err?.command, "POP3OUT");
+    assert.match(err.message, /Read data timeout \(69\)$/);
+  });
+});
