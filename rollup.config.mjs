@@ -5,14 +5,15 @@ import * as path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 
-// hoist_funs: Espruino hoists no function declaration (test/espruino-compat.test.ts checks the output).
+// hoist_funs, hoist_vars: Espruino hoists no declaration, neither a function nor a var (before its
+// `var`, `a = 1` sets an outer `a`); test/espruino-compat.test.ts checks the output.
 // Terser's reduce_funcs stays on (it inlines once-used functions into their callers). Off, the core
 // costs 12 KB less QuickJS heap (123 -> 111 KB: QuickJS keeps nested function text once per level) but
 // 75 more JsVars on Espruino loaded from Storage (371 -> 446): the board is what counts.
 // sourceMap: for tools/size.mjs, which attributes the minified bytes to the source files.
 export const plugins = (sourceMap = false) => [
   typescript({ tsconfig: "./tsconfig.json", noEmitHelpers: true, declaration: false, outDir: undefined, sourceMap }),
-  terser({ ecma: 5, toplevel: true, compress: { passes: 3, hoist_funs: true, unsafe: true, pure_getters: true, unsafe_arrows: false }, mangle: true, format: { comments: false } }),
+  terser({ ecma: 5, toplevel: true, compress: { passes: 3, hoist_funs: true, hoist_vars: true, unsafe: true, pure_getters: true, unsafe_arrows: false }, mangle: true, format: { comments: false } }),
 ];
 export const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named" });
 

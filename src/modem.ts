@@ -270,43 +270,37 @@ export function createModem(port: Port, o: Resolved): Modem {
       var polls = Math.ceil((o.registerTimeout * 1000) / 2000), sapbr = "AT+SAPBR=3," + cid + ",";
       switch (i) {
         // SSL where the modem has none is refused before any command, and again once ATI has told.
-        case 0: case 4: if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800"); return 0;
+        case 0: case 2: if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800"); return 0;
         // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
         case 1: return sync;
-        case 2: return ["ATE0"];
-        case 3: return m.dialect ? 0 : ati;
+        case 3: return ["ATE0"];
         // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
-        case 5: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
-        case 6: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
-        case 7: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
-        case 8: return [sapbr + '"Contype","GPRS"'];
-        case 9: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
-        case 10: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
-        case 11: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
-        case 12: return bearer;
-        case 13: return ["AT+EMAILCID=" + cid];
-        case 14: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
-        case 15: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
+        case 4: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
+        case 5: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
+        case 6: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
+        case 7: return [sapbr + '"Contype","GPRS"'];
+        case 8: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
+        case 9: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
+        case 10: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 11: return bearer;
+        case 12: return ["AT+EMAILCID=" + cid];
+        case 13: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
+        case 14: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
       }
       return undefined;
-    }
-
-    // ATI names the modem ("SIM800 R14.18"); an answer naming none is reported and talked to as a SIM900.
-    function ati(next: (err?: any) => void) {
-      m.at("ATI", null, function (err, res) {
-        var line = res.lines.join(" "), k = identify(line);
-        if (!err) { // not known after a failed ATI: the next connect asks again
-          if (!k && o.onEvent) o.onEvent("MODEL", line);
-          m.dialect = DIALECTS[k || "sim900"];
-        }
-        next(err);
-      });
     }
 
     function sync(next: (err?: any) => void) {
       var left = 10;
       (function again() {
-        m.at("AT", { timeout: 1000 }, function (err) {
+        // ATI while the model is unknown: its answer names it ("SIM800 R14.18"); one naming none is
+        // reported and talked to as a SIM900. Unknown after a failed ATI: the next connect asks again.
+        m.at(m.dialect ? "AT" : "ATI", { timeout: 1000 }, function (err, res) {
+          if (!err && !m.dialect) {
+            var line = res.lines.join(" "), k = identify(line);
+            if (!k && o.onEvent) o.onEvent("MODEL", line);
+            m.dialect = DIALECTS[k || "sim900"];
+          }
           if (!err || --left <= 0) return next(err);
           // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
           if (err.type === "ERROR") { m.pop3 = 1; m.logout(again); }

@@ -4,8 +4,9 @@
 //   ({2}) and "$" after an alternation group (/^(OK|ERROR)$/ matches "OKAY");
 // - a group over an alternation captures "" unless its last branch matched (/^(a|b)/.exec("a"));
 // - for-in over null or undefined throws ("FOR loop can only iterate over ...") instead of doing nothing;
-// - function declarations are not hoisted: `function f(){ return L(); function L(){} }` throws
-//   ReferenceError "L" is not defined (the build sets terser's hoist_funs, checked below).
+// - declarations are not hoisted: `function f(){ return L(); function L(){} }` throws ReferenceError
+//   "L" is not defined, and in `function f(){ a = "x"; var a; }` the assignment overwrites an outer
+//   `a` (the build sets terser's hoist_funs and hoist_vars; checked below).
 // (String.indexOf's match past the end and clearTimeout(undefined) are reproduced by the sandbox.)
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -36,15 +37,17 @@ export function espruinoRegexProblem(source: string): string {
 
 const children = (n: any): any[] => Object.keys(n).flatMap((k) => (Array.isArray(n[k]) ? n[k] : [n[k]])).filter((v) => v && typeof v.type === "string");
 
-/** Names used in `code` before the statement that declares them as a function in the same function
- *  has run (Espruino hoists nothing): "name@offset" for each. A use inside a nested function is not
- *  counted: it runs when that function is called, usually later. */
+/** Names used in `code` before the statement that declares them (a function, or a var) in the same
+ *  function has run (Espruino hoists nothing: before its `var`, `a = 1` sets an outer `a`):
+ *  "name@offset" for each. A use inside a nested function is not counted: it runs when that
+ *  function is called, usually later. A parameter or catch name is not a declaration here. */
 export function usedBeforeDeclared(code: string): string[] {
   const bad: string[] = [];
   const scope = (body: any) => {
     const at = new Map<string, number>();
     const collect = (n: any): void => {
       if (n.type === "FunctionDeclaration") at.set(n.id.name, n.start);
+      else if (n.type === "VariableDeclarator") { if (!at.has(n.id.name)) at.set(n.id.name, n.start); children(n).forEach(collect); }
       else if (n.type !== "FunctionExpression") children(n).forEach(collect);
     };
     const uses = (n: any): void => {
@@ -68,9 +71,12 @@ describe("Espruino compatibility of the built code", () => {
     assert.deepEqual(names("function a(){ function L(){} return L(); }"), []);
     assert.deepEqual(names("function a(){ var f = function(){ return L(); }; function L(){} return f; }"), []);
     assert.deepEqual(names("function a(){ function b(){ return L(); function L(){} } }"), ["L"]);
+    assert.deepEqual(names("var a = 1; function f(){ a = 2; var a; return a; }"), ["a"]);
+    assert.deepEqual(names("function f(){ var a = 1, b = a; return b; }"), []);
+    assert.deepEqual(names("function f(x){ for (var i = 0; i < x; i++); return i; }"), []);
   });
 
-  it("no bundle in dist/ uses a function before its declaration has run (Espruino hoists nothing)", () => {
+  it("no bundle in dist/ uses a function or a var before its declaration has run (Espruino hoists nothing)", () => {
     const bad = bundles().flatMap((f) => usedBeforeDeclared(fs.readFileSync(path.join(ROOT, f), "utf8")).map((u) => f + ": " + u));
     assert.deepEqual(bad, []);
   });

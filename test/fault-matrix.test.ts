@@ -59,9 +59,9 @@ function describeFault(f: Fault): string {
 // ---- the table ---------------------------------------------------------------------------------
 
 const CONNECT: { label: string; at: RegExp; emu: string; command: string | RegExp }[] = [
-  { label: "AT", at: /^AT\r$/, emu: "AT", command: "AT" },
-  { label: "ATE0", at: /^ATE0\r$/, emu: "E", command: /^E0?$/ },
+  // the sync step: ATI on a modem whose model is not known yet (plain AT once it is)
   { label: "ATI", at: /^ATI\r$/, emu: "I", command: "I" },
+  { label: "ATE0", at: /^ATE0\r$/, emu: "E", command: /^E0?$/ },
   { label: "AT+CPIN?", at: /^AT\+CPIN\?/, emu: "CPIN", command: "CPIN" },
   { label: "AT+CREG?", at: /^AT\+CREG\?/, emu: "CREG", command: "CREG" },
   { label: "AT+CGATT?", at: /^AT\+CGATT\?/, emu: "CGATT", command: "CGATT" },
@@ -93,8 +93,8 @@ function buildCells(): { connect: Cell[]; smtp: Cell[]; pop3: Cell[] } {
     for (const k of GENERIC)
       connect.push({
         name: `${c.label} × ${k}`, at: c.at, emu: c.emu, fault: { k } as Fault, op: "connect",
-        // The sync step repeats AT until the modem answers: any fault there is absorbed.
-        expect: c.label === "AT" ? "ok" : generic(k, c.command),
+        // The sync step repeats ATI until the modem answers: any fault there is absorbed.
+        expect: c.label === "ATI" ? "ok" : generic(k, c.command),
       });
 
   const smtp: Cell[] = [];

@@ -9,7 +9,9 @@
 //   - with ESPRUINO=/path/to/espruino (the Pico-sized Linux build): the module's JsVars with its code
 //     in Storage as on a Pico, harness subtracted (tools/espruino-memory.ts), and interpreter CPU per
 //     MB with the code in RAM (tools/espruino-measure.ts), against the RAM and CPU budgets
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { loadBundle } from "./sandbox";
@@ -29,6 +31,7 @@ const ROOT = path.join(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const BUDGET = {
   coreAndSend: 10 * 1024,  // minified bytes of EMAIL_PARTS.core + .send: what every sending unit holds
+  dialect: 300,            // what the SIM800 dialect adds to core + send (minified)
   allParts: 16 * 1024,     // minified bytes of every email part
   pop3CpuShare: 0.01,      // host CPU time / wire time at 115200 baud
   // Espruino, Pico-sized build, code in Storage, harness subtracted (JsVars)
@@ -60,6 +63,32 @@ function sizeRow(group: string, f: string, note = ""): number {
   return b.length;
 }
 
+/** Bytes of dist/storage/<file>: the pretokenised form npm run flash puts in Storage. */
+const stored = (f: string) => {
+  const file = path.join(DIST, "storage", f);
+  return fs.existsSync(file) ? fs.statSync(file).size : NaN;
+};
+
+// The commit before the SIM800 dialect (src/dialect.ts): core + send built from its sources with
+// the same rollup config, so the row shows what the dialect added (and whatever else changed since).
+const BEFORE_DIALECT = "7e2f40d";
+
+/** Minified core + send built from the sources at `ref` (git archive into a temporary directory). */
+function coreSendAt(ref: string): number | string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-bench-"));
+  try {
+    const arc = spawnSync("git", ["archive", "--format=tar", ref, "src", "rollup.config.mjs", "tsconfig.json", "package.json"], { cwd: ROOT, maxBuffer: 64 << 20 });
+    if (arc.status !== 0) return "n/a (no git history for " + ref + ")";
+    spawnSync("tar", ["-x", "-C", tmp], { input: arc.stdout });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
+    const b = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "--silent"], { cwd: tmp, encoding: "utf8" });
+    if (b.status !== 0) return "n/a (build at " + ref + " failed)";
+    return ["sim900-email.js", "sim900-email-send.js"].reduce((n, f) => n + fs.statSync(path.join(tmp, "dist", f)).size, 0);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 function sizes() {
   const total: Record<string, number> = {};
   for (const [part, files] of Object.entries(EMAIL_PARTS)) total[part] = files.reduce((n, f) => n + sizeRow("size", f, ` (${part})`), 0);
@@ -68,6 +97,14 @@ function sizes() {
   const coreSend = sum(["core", "send"]), all = sum(Object.keys(EMAIL_PARTS));
   rows.push({ group: "size", what: "core + send parts: " + names(["core", "send"]), value: `${coreSend} B (${kb(coreSend)})`, budget: `<= ${BUDGET.coreAndSend} B`, ok: coreSend <= BUDGET.coreAndSend });
   rows.push({ group: "size", what: "all email parts: " + names(Object.keys(EMAIL_PARTS)), value: `${all} B (${kb(all)})`, budget: `<= ${BUDGET.allParts} B`, ok: all <= BUDGET.allParts });
+  const asStored = (parts: string[]) => parts.reduce((n, p) => n + EMAIL_PARTS[p as keyof typeof EMAIL_PARTS].reduce((k, f) => k + stored(f), 0), 0);
+  const storedCS = asStored(["core", "send"]), storedAll = asStored(Object.keys(EMAIL_PARTS));
+  rows.push({ group: "size", what: "core + send parts as stored by npm run flash (pretokenised, dist/storage/)", value: `${storedCS} B (${kb(storedCS)})`, budget: `(<= ${BUDGET.coreAndSend} B minified)` });
+  rows.push({ group: "size", what: "all email parts as stored by npm run flash (pretokenised, dist/storage/)", value: `${storedAll} B (${kb(storedAll)})`, budget: `(<= ${BUDGET.allParts} B minified)` });
+  const before = coreSendAt(BEFORE_DIALECT);
+  if (typeof before === "number")
+    rows.push({ group: "size", what: `SIM800 dialect: core + send now, less at ${BEFORE_DIALECT} (before it), minified`, value: `${coreSend - before} B (${before} -> ${coreSend})`, budget: `<= ${BUDGET.dialect} B`, ok: coreSend - before <= BUDGET.dialect });
+  else rows.push({ group: "size", what: "SIM800 dialect: core + send now, less before it", value: before });
   for (const f of COMPANIONS) sizeRow("size", f, " (companion)");
 }
 

@@ -32,7 +32,8 @@ export async function pretokenise(code) {
 
 export const STORAGE_DIR = path.join("dist", "storage");
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Writes dist/storage/<module>.js for each module bundle in dist/. */
+async function main() {
   const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
   const out = path.join(root, STORAGE_DIR);
   fs.mkdirSync(out, { recursive: true });
@@ -41,5 +42,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const code = fs.readFileSync(path.join(root, "dist", f), "latin1");
     fs.writeFileSync(path.join(out, f), await pretokenise(code), "latin1");
   }
-  process.exit(0);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
