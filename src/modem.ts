@@ -89,8 +89,9 @@ export interface Modem {
   readonly dialect?: Dialect;
   /** Bearer open and email parameters set since the last reboot or bearer drop. */
   readonly ready: boolean;
-  /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1). */
-  readonly pop3: number;
+  /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1).
+   *  Written by pop3.ts as the session goes (a field, not a setter: a function costs ~10 JsVars). */
+  pop3: number;
   /** SMTP settings the modem holds, by setting name: the command that set it (kept by smtp.ts;
    *  emptied here whenever the modem may have forgotten them). */
   cache: { [key: string]: string };
@@ -100,8 +101,6 @@ export interface Modem {
   at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
   /** A command whose result line comes from a mail server (timeout AT+EMAILTO plus a margin). */
   server(text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
-  /** Records the POP3 session's state (see pop3). */
-  session(state: number): void;
   /** Prepares the modem if a reboot or a bearer drop made it forget. */
   ensure(next: (err?: any) => void): void;
   /** Ends a POP3 session, if one may be open (AT+POP3OUT, manual 2.22). */
@@ -166,9 +165,6 @@ export function createModem(port: Port, o: Resolved): Modem {
     },
     server: function (text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
       m.at(text, assign({ timeout: o.serverTimeout, until: until }, opts), done);
-    },
-    session: function (state: number) {
-      m.pop3 = state;
     },
     ensure: function (next: (err?: any) => void) {
       if (m.ready) next();

@@ -39,18 +39,18 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
   m.at(srv, shown, function (err) {
     // ERROR: the modem may still be logged in from an operation that failed on our side: log out, retry once.
     if (err && err.type === "ERROR") {
-      m.session(1);
+      m.pop3 = 1;
       return m.logout(function () { m.at(srv, shown, loggedIn); });
     }
     loggedIn(err);
   });
   function loggedIn(err: EmailError | null) {
     if (err) return done(err);
-    m.session(1); // from here the modem may be in a session, whatever becomes of AT+POP3IN
+    m.pop3 = 1; // from here the modem may be in a session, whatever becomes of AT+POP3IN
     m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
       var c = err ? 0 : resultCode(res.result);
-      if (c === 1) m.session(2);
-      else if (!err) m.session(0); // refused: no session
+      if (c === 1) m.pop3 = 2;
+      else if (!err) m.pop3 = 0; // refused: no session
       done(err || (c === 1 ? null : codeError("POP3IN", c)));
     });
   }
@@ -66,7 +66,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
     if (err) return done(err);
     var r = res.result;
     if (r.indexOf("+POP3OUT:") === 0) {
-      m.session(0);
+      m.pop3 = 0;
       return done(codeError(name, resultCode(r)));
     }
     var f = r.substring(r.indexOf(":") + 1).replace(/^ +/, "").split(",");
@@ -111,7 +111,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       onData: onSlice,
     }, function (err, res) {
       if (err || res.result) {
-        if (res.result) m.session(0);
+        if (res.result) m.pop3 = 0;
         return end(err || codeError(C, resultCode(res.result)));
       }
       if (!more) return end();

@@ -27,7 +27,8 @@ const REPS = 3;
 
 /** JsVars in use after loading `name` (the program's own text not counted), or "out of memory". */
 async function loaded(program: string | string[], dir = freshDir()): Promise<number | string> {
-  const r = await runEspruino(dir, program, /LOAD -?\d+/, 60000, OOM);
+  // the whole line: output comes in pieces, and "LOAD 2" may be the start of "LOAD 278"
+  const r = await runEspruino(dir, program, /LOAD -?\d+\r?\n/, 60000, OOM);
   const m = /LOAD (-?\d+)/.exec(r.out);
   fs.rmSync(dir, { recursive: true, force: true });
   if (m && !OOM.test(r.out)) return +m[1];
@@ -143,7 +144,7 @@ var tn = cpu() - c0;
 print("CPU " + JSON.stringify({ bytes: N * PAYLOAD, module: tm, naive: tn, got: gm, gotNaive: got, done: done, reads: N }));
 `;
   const dir = freshDir();
-  const r = await runEspruino(dir, script, /CPU \{.*\}/, 900000, OOM);
+  const r = await runEspruino(dir, script, /CPU \{.*\}\r?\n/, 900000, OOM);
   fs.rmSync(dir, { recursive: true, force: true });
   const res = tagged(r.out, "CPU");
   if (!res) throw new Error("no CPU figures from Espruino: " + r.exit + "\n" + tail(r.out));

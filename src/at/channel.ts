@@ -50,7 +50,6 @@ export interface Channel {
   wait(fn: ((type: string, message: string) => void) | null): void;
   /** Fails everything in flight and queued, and stops listening to the port. */
   close(): void;
-  idle(): boolean;
 }
 
 interface Pending {
@@ -283,9 +282,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     },
     wait: function (fn) {
       waiter = fn;
-    },
-    idle: function () {
-      return !cur && !queue.length;
     },
   };
 }
