@@ -12,8 +12,10 @@ export interface Dialect {
 
 export var DIALECTS: { [model: string]: Dialect } = { sim900: { ssl: 1 }, sim800: { download: 1 } };
 
-/** The model ATI's answer names: any SIM8xx ("SIM800 R14.18", "SIM808 R14.18") is "sim800", "SIM900
- *  R11.0" "sim900", anything else "". */
+/** The model ATI's answer names: "SIM8" + two digits ("SIM800 R14.18", "SIM808 R14.18") is "sim800",
+ *  "SIM9" + two digits ("SIM900 R11.0") "sim900", anything else "". (A group over a character class:
+ *  Espruino 2v29 captures "" for a group over an alternation.) */
 export function identify(ati: string): string {
-  return /SIM8\d\d/.test(ati) ? "sim800" : /SIM900/.test(ati) ? "sim900" : "";
+  var x = /SIM([89])\d\d/.exec(ati);
+  return x ? "sim" + x[1] + "00" : "";
 }

@@ -7,6 +7,7 @@ import { createRig, Rig, sharedBackend } from "./helpers/rig";
 import { createPort } from "../tools/sim900-emulator/transports";
 import { DIALECTS } from "../tools/sim900-emulator/dialect";
 import { target } from "./target";
+import { identify } from "../src/dialect";
 
 /** A rig on the given model whose port also records every write. */
 async function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<Rig & { writes: string[] }> {
@@ -24,6 +25,14 @@ async function lastText(user: string): Promise<string> {
   const box = (await sharedBackend()).mailbox(user);
   return (await simpleParser(box[box.length - 1].raw)).text ?? "";
 }
+
+describe("identify(ATI's answer)", () => {
+  it("names any SIM8xx sim800 and any SIM9xx sim900, nothing else", () => {
+    const cases: [string, string][] = [["SIM800 R14.18", "sim800"], ["SIM808 R14.18", "sim800"], ["SIM800H R13.08", "sim800"],
+      ["SIM900 R11.0", "sim900"], ["SIM908 R11.0", "sim900"], ["SIM7000E R1351", ""], ["Quectel M95 R01", ""], ["", ""], ["SIM8", ""]];
+    for (const [ati, model] of cases) assert.equal(identify(ati), model, ati);
+  });
+});
 
 describe(`SIM800 dialect @dist (${target})`, function () {
   this.timeout(30000);
