@@ -2,21 +2,9 @@
 // attachment and POP3READ transfers, URC noise, reboot. Also the CLI fault spec parser.
 import { strict as assert } from "node:assert";
 import { applyFaultSpec, Faults } from "../../tools/sim900-emulator/faults";
-import { ERROR, Harness, line, OK, setup, sleep } from "./harness";
+import { ERROR, Harness, line, mailSettings, OK, pop3LoggedIn, setup, sleep } from "./harness";
 
-async function mail(h: Harness, attachment = false): Promise<void> {
-  await h.ready();
-  await h.exchange('AT+SMTPSRV="mail.sim.com"\r', OK);
-  await h.exchange('AT+SMTPFROM="john@sim.com"\r', OK);
-  await h.exchange('AT+SMTPRCPT=0,0,"bob@sim.com"\r', OK);
-  if (attachment) await h.exchange('AT+SMTPFILE=2,"a.bin",1\r', OK);
-}
-
-async function pop3(h: Harness): Promise<void> {
-  await h.ready();
-  await h.exchange('AT+POP3SRV="mail.sim.com","john","123456"\r', OK);
-  await h.exchange("AT+POP3IN\r", OK + line("+POP3IN: 1"));
-}
+const mail = mailSettings, pop3 = pop3LoggedIn;
 
 describe("emulator: faults", () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 // Test harness: an emulator on the fake backend, unpaced, with its output captured as a latin1
 // string so exchanges can be asserted byte for byte.
 import { strict as assert } from "node:assert";
+import * as net from "node:net";
 import { createEmulator, Emulator, EmulatorOptions } from "../../tools/sim900-emulator/modem";
 import { FakeBackend, FakeBackendOptions } from "./fake-backend";
 
@@ -68,3 +69,48 @@ export function setup(opts: Partial<EmulatorOptions> = {}, backendOpts: FakeBack
 export const OK = "\r\nOK\r\n";
 export const ERROR = "\r\nERROR\r\n";
 export const line = (s: string) => "\r\n" + s + "\r\n";
+
+/** A buffered POP3 response read in 1460-byte pieces (manual 2.19), the framing of each checked. */
+export async function readAll(h: Harness, raw: Buffer): Promise<void> {
+  for (let at = 0; at < raw.length; at += 1460) {
+    const piece = raw.subarray(at, at + 1460);
+    const last = at + 1460 >= raw.length;
+    await h.exchange("AT+POP3READ=1460\r",
+      "\r\n+POP3READ: " + (last ? 2 : 1) + "," + piece.length + "\r\n" + piece.toString("latin1") + OK);
+  }
+}
+
+/** Ready, then the least SMTP settings of an email (with a binary attachment slot if asked). */
+export async function mailSettings(h: Harness, attachment = false): Promise<void> {
+  await h.ready();
+  await h.exchange('AT+SMTPSRV="mail.sim.com"\r', OK);
+  await h.exchange('AT+SMTPFROM="john@sim.com"\r', OK);
+  await h.exchange('AT+SMTPRCPT=0,0,"bob@sim.com"\r', OK);
+  if (attachment) await h.exchange('AT+SMTPFILE=2,"a.bin",1\r', OK);
+}
+
+/** Ready, then logged in to POP3. */
+export async function pop3LoggedIn(h: Harness): Promise<void> {
+  await h.ready();
+  await h.exchange('AT+POP3SRV="mail.sim.com","john","123456"\r', OK);
+  await h.exchange("AT+POP3IN\r", OK + line("+POP3IN: 1"));
+}
+
+/** A socket to the emulator's TCP server: exchange() writes input and asserts the whole answer. */
+export async function tcpModem(port: number): Promise<{ sock: net.Socket; exchange(input: string, expected: string): Promise<void> }> {
+  const sock = net.connect(port, "127.0.0.1");
+  let got = "";
+  sock.on("data", (d) => (got += d.toString("latin1")));
+  await new Promise((r) => sock.once("connect", r));
+  return {
+    sock,
+    async exchange(input, expected) {
+      got = "";
+      sock.write(Buffer.from(input, "latin1"));
+      const until = Date.now() + 2000;
+      while (got.length < expected.length && Date.now() < until) await sleep(1);
+      await sleep(5);
+      assert.equal(JSON.stringify(got), JSON.stringify(expected));
+    },
+  };
+}

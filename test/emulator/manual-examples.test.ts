@@ -3,7 +3,7 @@
 // 3.1 and 3.2 run with echo as at power-up (ON); the others switch it off with ATE0 first.
 import { strict as assert } from "node:assert";
 import { dotStuff, messageOfSize } from "./fake-backend";
-import { ERROR, Harness, line, OK, setup } from "./harness";
+import { ERROR, Harness, line, OK, readAll, setup } from "./harness";
 
 /** Echo on: the modem sends the command back, CR included, before its response. */
 const echoed = (cmd: string, response: string) => [cmd + "\r", cmd + "\r" + response] as const;
@@ -22,15 +22,6 @@ async function smtpSettings(h: Harness): Promise<void> {
   await h.exchange("This is a new Email\x1a", OK);
 }
 
-/** Reads the buffered response in 1460-byte pieces; returns the bytes and checks the framing. */
-async function readAll(h: Harness, raw: Buffer): Promise<void> {
-  for (let at = 0; at < raw.length; at += 1460) {
-    const piece = raw.subarray(at, at + 1460);
-    const last = at + 1460 >= raw.length;
-    await h.exchange("AT+POP3READ=1460\r",
-      "\r\n+POP3READ: " + (last ? 2 : 1) + "," + piece.length + "\r\n" + piece.toString("latin1") + OK);
-  }
-}
 
 describe("emulator: manual section 3 examples, byte for byte", () => {
   let h: Harness;

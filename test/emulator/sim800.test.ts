@@ -9,7 +9,7 @@ import { DIALECTS, Model } from "../../tools/sim900-emulator/dialect";
 import { applyFaultSpec, Faults } from "../../tools/sim900-emulator/faults";
 import { createEmulator } from "../../tools/sim900-emulator/modem";
 import { dotStuff, FakeBackend, messageOfSize } from "./fake-backend";
-import { ERROR, Harness, line, OK, setup, sleep } from "./harness";
+import { ERROR, Harness, line, mailSettings, OK, pop3LoggedIn, readAll, setup, sleep, tcpModem } from "./harness";
 
 const MODELS: Model[] = ["sim900", "sim800"];
 const info = (s: string) => line(s) + OK;
@@ -29,15 +29,6 @@ async function smtpSettings(h: Harness, charset?: string): Promise<void> {
   await h.exchange('AT+SMTPRCPT=2,0,"john@sim.com","john"\r', OK);
 }
 
-/** The server's raw RETR response for a message, read in 1460-byte pieces, framing checked. */
-async function readAll(h: Harness, raw: Buffer): Promise<void> {
-  for (let at = 0; at < raw.length; at += 1460) {
-    const piece = raw.subarray(at, at + 1460);
-    const last = at + 1460 >= raw.length;
-    await h.exchange("AT+POP3READ=1460\r",
-      "\r\n+POP3READ: " + (last ? 2 : 1) + "," + piece.length + "\r\n" + piece.toString("latin1") + OK);
-  }
-}
 
 async function pop3Login(h: Harness): Promise<void> {
   await h.exchange("AT+EMAILCID=1\r", OK);
@@ -479,18 +470,7 @@ describe("emulator sim800: the other differences", () => {
 // Each kind of fault the sim900 model has (README "Faults"), set through its CLI spec where it has
 // one, run on both models: the same exchanges, byte for byte, and the same whole transcript.
 describe("emulator sim800: every SIM900 fault works on both models", () => {
-  async function mail(h: Harness, attachment = false): Promise<void> {
-    await h.ready();
-    await h.exchange('AT+SMTPSRV="mail.sim.com"\r', OK);
-    await h.exchange('AT+SMTPFROM="john@sim.com"\r', OK);
-    await h.exchange('AT+SMTPRCPT=0,0,"bob@sim.com"\r', OK);
-    if (attachment) await h.exchange('AT+SMTPFILE=2,"a.bin",1\r', OK);
-  }
-  async function pop3(h: Harness): Promise<void> {
-    await h.ready();
-    await h.exchange('AT+POP3SRV="mail.sim.com","john","123456"\r', OK);
-    await h.exchange("AT+POP3IN\r", OK + line("+POP3IN: 1"));
-  }
+  const mail = mailSettings, pop3 = pop3LoggedIn;
   const fault = (h: Harness, spec: string) => applyFaultSpec(h.modem.faults, spec);
 
   const KINDS: Array<[string, (h: Harness) => Promise<void>]> = [
@@ -654,18 +634,7 @@ describe("emulator sim800: --model on the CLI", () => {
     const backend = new FakeBackend();
     const server = await startCli(parseArgs(["--listen", "127.0.0.1:0", "--baud", "0", "--model", "sim800",
       "--fault", "pop3out:69"]), backend);
-    const sock = net.connect(server.port, "127.0.0.1");
-    let got = "";
-    sock.on("data", (d) => (got += d.toString("latin1")));
-    await new Promise((r) => sock.once("connect", r));
-    const exchange = async (input: string, expected: string) => {
-      got = "";
-      sock.write(Buffer.from(input, "latin1"));
-      const until = Date.now() + 2000;
-      while (got.length < expected.length && Date.now() < until) await sleep(1);
-      await sleep(5);
-      assert.equal(JSON.stringify(got), JSON.stringify(expected));
-    };
+    const { sock, exchange } = await tcpModem(server.port);
     try {
       await exchange("ATI\r", "ATI\r" + info("SIM800 R14.18"));
       await exchange("ATE0\r", "ATE0\r" + OK);

@@ -6,7 +6,7 @@ import { parseArgs, startCli } from "../../tools/sim900-emulator/cli";
 import { createEmulator } from "../../tools/sim900-emulator/modem";
 import { createPort } from "../../tools/sim900-emulator/transports";
 import { dotStuff, FakeBackend, messageOfSize } from "./fake-backend";
-import { line, OK, sleep } from "./harness";
+import { line, OK, sleep, tcpModem } from "./harness";
 
 function chunksOf(seed: number, maxChunk: number): Promise<number[]> {
   const modem = createEmulator({ backend: new FakeBackend(), baud: 0, maxChunk, seed });
@@ -85,18 +85,7 @@ describe("emulator: pacing, ports, TCP", () => {
   it("TCP: one modem per connection; a plain socket types manual examples 3.2 and 3.5", async () => {
     const backend = new FakeBackend();
     const server = await startCli(parseArgs(["--listen", "127.0.0.1:0", "--baud", "0"]), backend);
-    const sock = net.connect(server.port, "127.0.0.1");
-    let got = "";
-    sock.on("data", (d) => (got += d.toString("latin1")));
-    await new Promise((r) => sock.once("connect", r));
-    const exchange = async (input: string, expected: string) => {
-      got = "";
-      sock.write(Buffer.from(input, "latin1"));
-      const until = Date.now() + 2000;
-      while (got.length < expected.length && Date.now() < until) await sleep(1);
-      await sleep(5);
-      assert.equal(JSON.stringify(got), JSON.stringify(expected));
-    };
+    const { sock, exchange } = await tcpModem(server.port);
     try {
       await exchange("ATE0\r", "ATE0\r" + OK);
       await exchange("AT+SAPBR=1,1\r", OK);
