@@ -97,10 +97,9 @@ export interface Modem {
   cache: { [key: string]: string };
   /** AT commands written so far. */
   readonly count: number;
-  /** A command answered locally by the modem. */
+  /** A command. One answered by the modem itself times out after atTimeout; one with `until` (its
+   *  result line comes from a mail server) after serverTimeout (AT+EMAILTO plus a margin). */
   at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
-  /** A command whose result line comes from a mail server (timeout AT+EMAILTO plus a margin). */
-  server(text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
   /** Prepares the modem if a reboot or a bearer drop made it forget. */
   ensure(next: (err?: any) => void): void;
   /** Ends a POP3 session, if one may be open (AT+POP3OUT, manual 2.22). */
@@ -161,10 +160,8 @@ export function createModem(port: Port, o: Resolved): Modem {
     count: 0,
     at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
       m.count++;
-      m.ch.command(text, assign({ timeout: o.atTimeout } as CommandOptions, opts), done);
-    },
-    server: function (text: string, until: string[], opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
-      m.at(text, assign({ timeout: o.serverTimeout, until: until }, opts), done);
+      // (one function for both kinds: each function a connection keeps costs about 9 JsVars)
+      m.ch.command(text, assign({ timeout: opts && opts.until ? o.serverTimeout : o.atTimeout } as CommandOptions, opts), done);
     },
     ensure: function (next: (err?: any) => void) {
       if (m.ready) next();
@@ -172,7 +169,7 @@ export function createModem(port: Port, o: Resolved): Modem {
     },
     logout: function (done: (err?: EmailError | null) => void) {
       if (!m.pop3) return done();
-      m.server("AT+POP3OUT", ["+POP3OUT:"], null, function (err, res) {
+      m.at("AT+POP3OUT", { until: ["+POP3OUT:"] }, function (err, res) {
         // ERROR: there was no session; no answer at all: the modem may still be logged in
         if (!err || err.type === "ERROR") m.pop3 = 0;
         var c = err ? 0 : resultCode(res.result);

@@ -47,7 +47,7 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
   function loggedIn(err: EmailError | null) {
     if (err) return done(err);
     m.pop3 = 1; // from here the modem may be in a session, whatever becomes of AT+POP3IN
-    m.server("AT+POP3IN", ["+POP3IN:"], null, function (err, res) {
+    m.at("AT+POP3IN", { until: ["+POP3IN:"] }, function (err, res) {
       var c = err ? 0 : resultCode(res.result);
       if (c === 1) m.pop3 = 2;
       else if (!err) m.pop3 = 0; // refused: no session
@@ -62,7 +62,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
   var name = names[0];
   var until: string[] = ["+POP3OUT:"];
   for (var i = 0; i < names.length; i++) until.push("+" + names[i] + ":");
-  m.server(text, until, null, function (err, res) {
+  m.at(text, { until: until }, function (err, res) {
     if (err) return done(err);
     var r = res.result;
     if (r.indexOf("+POP3OUT:") === 0) {

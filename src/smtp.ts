@@ -153,11 +153,11 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     var d = (m.dialect as Dialect).download, text = d ? s.body || "\r\n" : s.body + "\x1a";
     // the prompt (no line) or the line DOWNLOAD; any other line is not ours
     function write(line?: string): boolean {
-      return (!line || line === "DOWNLOAD") && (m.ch.write(text), true);
+      return (!line || line === "DOWNLOAD") && (m.ch.port.write(text), true);
     }
     m.at(d ? "AT+SMTPBODY=" + text.length : "AT+SMTPBODY", { onPrompt: write, onLine: write }, function (err) {
       if (err) done(err);
-      else m.server("AT+SMTPSEND", ["+SMTPFT: 1,", "+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
+      else m.at("AT+SMTPSEND", { until: ["+SMTPFT: 1,", "+SMTPSEND:"] }, function (err, res) { finished(err, res.result); });
     });
   }
 
@@ -201,21 +201,22 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     var bad = fill();
     if (bad) return done(bad);
     var n = Math.min(m.o.chunk, max, buf.length);
-    if (!n) return m.server("AT+SMTPFT=0", ["+SMTPSEND:"], null, function (err, res) { finished(err, res.result); });
+    if (!n) return m.at("AT+SMTPFT=0", { until: ["+SMTPSEND:"] }, function (err, res) { finished(err, res.result); });
     var k = 0;
-    m.server("AT+SMTPFT=" + n, ["+SMTPFT: 1,", "+SMTPSEND:"], {
+    m.at("AT+SMTPFT=" + n, {
+      until: ["+SMTPFT: 1,", "+SMTPSEND:"],
       onLine: function (line) {
         var c = /^\+SMTPFT: *2,(\d+)/.exec(line);
         if (!c) return false;
         k = Math.min(+c[1], buf.length);
-        m.ch.write(buf.substring(0, k));
+        m.ch.port.write(buf.substring(0, k));
         buf = buf.substring(k);
         return true;
       },
     }, function (err, res) {
       // No "+SMTPFT: 2,n" seen: the modem may be waiting for n bytes; fill them so it hears commands
       // again (the send fails, and no AT+SMTPFT=0 ever lets those bytes go out as an email).
-      if (err && !k && err.type !== "ERROR") m.ch.write(new Array(n + 1).join("\0"));
+      if (err && !k && err.type !== "ERROR") m.ch.port.write(new Array(n + 1).join("\0"));
       sent += k;
       if (!err && msg.progress) try { msg.progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
       finished(err, res.result);

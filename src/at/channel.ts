@@ -34,8 +34,9 @@ export type CommandDone = (err: EmailError | null, res: CommandResult) => void;
 
 export interface Channel {
   command(text: string, opts: CommandOptions, done: CommandDone): void;
-  /** Raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n. */
-  write(data: string): void;
+  /** The port, for raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n (a field,
+   *  not a write() method: each function a connection keeps costs about 9 JsVars). */
+  readonly port: Port;
   expect(n: number): void;
   /** Lines starting with `prefix` are unsolicited (URCs): they go to fn, never to a command. */
   on(prefix: string, fn: (line: string) => void): void;
@@ -132,7 +133,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function arm(c: Pending, ms: number) {
     c.timer = setTimeout(function () {
       if (cur !== c) return;
-      var idle = Date.now() - reader.last();
+      var idle = Date.now() - reader.last;
       if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
       var name = commandName(c.text), left = reader.left();
       finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
@@ -241,9 +242,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0, fail: null, n: 0, last: 0 });
       next();
     },
-    write: function (data) {
-      port.write(data);
-    },
+    port: port,
     expect: function (n) {
       var c = cur;
       if (c) { c.n = n; c.last = 1; }

@@ -21,8 +21,9 @@ export interface ReaderEvents {
 
 export interface Reader {
   push(chunk: string): void;
-  /** Date.now() when push() last returned (0: never): handlers' time included. */
-  last(): number;
+  /** Date.now() when push() last returned (0: never): handlers' time included. (A field: each
+   *  function a connection keeps costs about 9 JsVars.) */
+  last: number;
   /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
    *  without one). Call it from within a line event. */
   expect(n: number, sink?: (slice: string, left: number) => void): void;
@@ -41,7 +42,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
   var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
-  var at = 0, now = Date.now; // (a local alias: a global name is looked up through every scope)
+  var now = Date.now; // (a local alias: a global name is looked up through every scope)
 
   // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. Each line's
   // handling is a function of its own: Espruino lexes a loop's whole body each turn. (The rare
@@ -96,7 +97,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     ev.fault(e);
   }
 
-  return {
+  var r: Reader = {
     // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
     // Espruino lexes a function's whole text each time it runs.
     push: function (chunk: string) {
@@ -104,14 +105,15 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
         var n = chunk.length;
         if (raw >= n && n) sink(chunk, (raw -= n));
         else /*#__NOINLINE__*/ scan(chunk);
-        at = now();
+        r.last = now();
       } catch (e) {
         /*#__NOINLINE__*/ fault(e);
       }
     },
-    last: function () { return at; },
+    last: 0,
     expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
     left: function () { return raw; },
     reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },
   };
+  return r;
 }

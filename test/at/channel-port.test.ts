@@ -76,11 +76,11 @@ describe(`AT reader: push @dist (${target})`, () => {
     assert.deepEqual(seen, ["Error: boom"]);
   });
 
-  it("last() is when push last returned", () => {
+  it("last is when push last returned", () => {
     const r = lib.createReader(events({ line() {} }));
-    assert.equal(r.last(), 0);
+    assert.equal(r.last, 0);
     const t0 = Date.now();
     r.push("OK\r\n");
-    assert.ok(r.last() >= t0 && r.last() <= Date.now());
+    assert.ok(r.last >= t0 && r.last <= Date.now());
   });
 });

@@ -56,7 +56,7 @@ describe(`AT channel @dist (${target})`, () => {
   it("answers the prompt and streams announced payloads to the command", () => {
     const { port, ch } = setup();
     const data: string[] = [];
-    ch.command("AT+SMTPBODY", { timeout: 1000, onPrompt: () => ch.write("hello\x1a") }, () => {});
+    ch.command("AT+SMTPBODY", { timeout: 1000, onPrompt: () => ch.port.write("hello\x1a") }, () => {});
     port.feed("\r\n> ");
     assert.equal(port.written[1], "hello\x1a");
     port.feed("\r\nOK\r\n");
