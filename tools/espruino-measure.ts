@@ -8,8 +8,9 @@
 //   this build) beside a naive reader that builds lines a character at a time, in the same run. The
 //   reads are made inside Espruino, four distinct ones fed over and over: a MB would not fit.
 //
-//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts [--cpu] [--instructions]
+//   ESPRUINO=/opt/espruino-pico/espruino npx tsx tools/espruino-measure.ts [--cpu] [--instructions] [--pretokenised]
 //   --cpu: the CPU figures only (no JsVars runs), to iterate on the data path faster.
+//   --pretokenised: the path's bundle pretokenised, as npm run flash stores the module.
 //   --instructions: also the module path's instruction count per MB under valgrind (if installed),
 //   which the host's load does not move (about 30 s).
 import { spawn, spawnSync } from "node:child_process";
@@ -62,11 +63,12 @@ print("LOAD " + (process.memory().usage - before));
   return { file, bytes: code.length, ram, flash, copied };
 }
 
-/** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars). */
-async function pathBundle(): Promise<string> {
+/** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars);
+ *  pretokenised: as npm run flash stores the module. */
+async function pathBundle(pretokenised: boolean): Promise<string> {
   const small = path.join(freshDir(), "path.js");
   const code = await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] });
-  fs.writeFileSync(small, process.env.TOK ? await pretokenise(code) : code, "latin1");
+  fs.writeFileSync(small, pretokenised ? await pretokenise(code) : code, "latin1");
   return small;
 }
 
@@ -103,9 +105,9 @@ function ended(err) { if (!err) done++; }
  * in 64-byte serial chunks. A
  * read's lines are dot-stuffed, every 8th beginning with "..", as a POP3 server sends them.
  */
-export async function cpuFigures(mb = 1): Promise<{ module: number; naive: number; bytes: number }> {
+export async function cpuFigures(mb = 1, pretokenised = false): Promise<{ module: number; naive: number; bytes: number }> {
   const hz = +spawnSync("getconf", ["CLK_TCK"], { encoding: "latin1" }).stdout || 100;
-  const script = setup(mb * MB, await pathBundle()) + `function cpu() { var f = require("fs").readFileSync("/proc/self/stat").split(" "); return (+f[13] + +f[14]) / ${hz}; }
+  const script = setup(mb * MB, await pathBundle(pretokenised)) + `function cpu() { var f = require("fs").readFileSync("/proc/self/stat").split(" "); return (+f[13] + +f[14]) / ${hz}; }
 // the module's path, best of ${REPS} runs (the host is shared)
 for (rep = 0; rep < ${REPS}; rep++) {
   ch = T.createChannel(port); got = 0; done = 0;
@@ -158,9 +160,9 @@ print("CPU " + JSON.stringify({ bytes: N * PAYLOAD, module: tm, naive: tn, got: 
  * of `reads` reads less one of none, so loading and setup cancel. Unlike CPU seconds on a shared
  * host, the count does not move with the load: it tells small changes apart. undefined without valgrind.
  */
-export async function instructionFigures(reads = 100): Promise<number | undefined> {
+export async function instructionFigures(reads = 100, pretokenised = false): Promise<number | undefined> {
   if (spawnSync("valgrind", ["--version"], { encoding: "latin1" }).status !== 0) return undefined;
-  const file = await pathBundle();
+  const file = await pathBundle(pretokenised);
   const count = async (n: number) => {
     const script = setup(n * 1460, file) + `ch = T.createChannel(port); got = 0; done = 0;
 ds = T.createDotStream(function (s) { got += s.length; }, function () {});
@@ -204,16 +206,16 @@ async function memoryTable() {
   console.log("");
 }
 
-async function main(cpuOnly: boolean, instructions: boolean) {
+async function main(cpuOnly: boolean, instructions: boolean, pretokenised: boolean) {
   const v = spawnSync(espruinoBinary()!, ["-e", "print('V '+process.env.VERSION+' '+process.env.BOARD+' '+process.memory().total+' '+process.memory().blocksize)"], { encoding: "latin1", timeout: 10000, input: "" }).stdout;
   const m = /V (\S+) (\S+) (\d+) (\d+)/.exec(v) || ["", "?", "?", "?", "?"];
   console.log(`Espruino ${m[1]} (${m[2]}: ${m[3]} JsVars of ${m[4]} bytes)\n`);
   if (!cpuOnly) await memoryTable();
-  const c = await cpuFigures();
+  const c = await cpuFigures(1, pretokenised);
   console.log(`Interpreter CPU per MB of AT+POP3READ data, code in RAM (this x86 build; a Pico's 84 MHz Cortex-M4 is far slower):`);
   console.log(`  reader + channel + dot-unstuffer: ${c.module.toFixed(2)} s; naive per-character reader: ${c.naive.toFixed(2)} s (${(c.naive / c.module).toFixed(1)}x); the wire takes 91 s at 115200 baud`);
   if (!instructions) return;
-  const ir = await instructionFigures();
+  const ir = await instructionFigures(100, pretokenised);
   console.log(ir === undefined ? "  (no valgrind: no instruction count)" : `  reader + channel + dot-unstuffer: ${Math.round(ir).toLocaleString("en")} M instructions per MB (valgrind)`);
 }
 
@@ -222,5 +224,5 @@ if (isMain(__filename)) {
     console.error(ESPRUINO_USAGE);
     process.exit(2);
   }
-  main(process.argv.includes("--cpu"), process.argv.includes("--instructions")).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  main(process.argv.includes("--cpu"), process.argv.includes("--instructions"), process.argv.includes("--pretokenised")).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
 }
