@@ -3,22 +3,15 @@
 // everything else against both models (MODEL=sim800).
 import { strict as assert } from "node:assert";
 import { simpleParser } from "mailparser";
-import { createRig, Rig, sharedBackend } from "./helpers/rig";
-import { createPort } from "../tools/sim900-emulator/transports";
+import { sharedBackend } from "./helpers/rig";
+import { createFaultyRig, FaultyRig } from "./helpers/rig-faulty";
 import { DIALECTS } from "../tools/sim900-emulator/dialect";
 import { target } from "./target";
 import { identify } from "../src/dialect";
 
-/** A rig on the given model whose port also records every write. */
-async function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<Rig & { writes: string[] }> {
-  const writes: string[] = [];
-  const r = await createRig({ emu: { model }, mod: { atTimeout: 500, serverTimeout: 3000, onEvent: (e: string, l: string) => events.push([e, l]) } }, (emu) => {
-    const p = createPort(emu);
-    const write = p.write.bind(p);
-    p.write = (d: string) => { writes.push(d); write(d); };
-    return p;
-  });
-  return Object.assign(r, { writes });
+/** A rig on the given model; its port (tools/sim900-emulator/faulty-port.ts) records every write. */
+function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<FaultyRig> {
+  return createFaultyRig({ emu: { model }, mod: { atTimeout: 500, serverTimeout: 3000, onEvent: (e: string, l: string) => events.push([e, l]) } });
 }
 
 async function lastText(user: string): Promise<string> {
@@ -36,7 +29,7 @@ describe("identify(ATI's answer)", () => {
 
 describe(`SIM800 dialect @dist (${target})`, function () {
   this.timeout(30000);
-  let r: (Rig & { writes: string[] }) | undefined;
+  let r: FaultyRig | undefined;
   afterEach(async () => { if (r) await r.stop(); r = undefined; });
 
   it("finds a SIM800 from ATI, sends no AT+EMAILSSL, and writes the body after DOWNLOAD as exactly its bytes", async () => {
@@ -49,10 +42,10 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     assert.deepEqual(events, []);
     const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "t=21.5C\r\nh=40%" });
     assert.equal(err, null);
-    const at = r.writes.indexOf("AT+SMTPBODY=14\r");
-    assert.ok(at > 0, "AT+SMTPBODY=<length>: " + JSON.stringify(r.writes.slice(-6)));
-    assert.equal(r.writes[at + 1], "t=21.5C\r\nh=40%", "the body alone, no Ctrl-Z");
-    assert.equal(r.writes[at + 2], "AT+SMTPSEND\r");
+    const at = r.port.writes.indexOf("AT+SMTPBODY=14\r");
+    assert.ok(at > 0, "AT+SMTPBODY=<length>: " + JSON.stringify(r.port.writes.slice(-6)));
+    assert.equal(r.port.writes[at + 1], "t=21.5C\r\nh=40%", "the body alone, no Ctrl-Z");
+    assert.equal(r.port.writes[at + 2], "AT+SMTPSEND\r");
     assert.equal((await lastText("ops")).trim(), "t=21.5C\nh=40%");
   });
 
@@ -62,9 +55,9 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     assert.deepEqual(r.commands().slice(0, 2), ["AT", "ATE0"], "no ATI");
     const [err] = await r.call("send", { to: "ops@example.com", subject: "empty" });
     assert.equal(err, null);
-    const at = r.writes.indexOf("AT+SMTPBODY=2\r");
+    const at = r.port.writes.indexOf("AT+SMTPBODY=2\r");
     assert.ok(at > 0);
-    assert.equal(r.writes[at + 1], "\r\n");
+    assert.equal(r.port.writes[at + 1], "\r\n");
   });
 
   it("a Ctrl-Z or ESC in a SIM800 body goes as hex of the stated length and arrives as sent", async () => {
@@ -72,11 +65,11 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     assert.equal(await r.connect(), null);
     const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "a\x1ab\x1bc\r\nAT+SMTPSEND\r\n" });
     assert.equal(err, null);
-    const at = r.writes.findIndex((w) => /^AT\+SMTPBODY=\d+\r$/.test(w));
-    const n = +r.writes[at].slice(12, -1);
-    assert.equal(r.writes[at + 1].length, n);
-    assert.match(r.writes[at + 1], /^[0-9A-F]+$/);
-    assert.equal(r.writes.filter((w) => w === "AT+SMTPSEND\r").length, 1, "one AT+SMTPSEND: the body's text is data");
+    const at = r.port.writes.findIndex((w) => /^AT\+SMTPBODY=\d+\r$/.test(w));
+    const n = +r.port.writes[at].slice(12, -1);
+    assert.equal(r.port.writes[at + 1].length, n);
+    assert.match(r.port.writes[at + 1], /^[0-9A-F]+$/);
+    assert.equal(r.port.writes.filter((w) => w === "AT+SMTPSEND\r").length, 1, "one AT+SMTPSEND: the body's text is data");
     assert.equal((await lastText("ops")).replace(/\r\n/g, "\n"), "a\x1ab\x1bc\nAT+SMTPSEND\n");
   });
 
@@ -85,7 +78,7 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     const err = await r.connect({ modem: "sim800", ssl: true });
     assert.equal(err?.type, "OPTIONS");
     assert.equal(err?.message, "no SSL on a SIM800");
-    assert.deepEqual(r.writes, []);
+    assert.deepEqual(r.port.writes, []);
     await r.stop();
     r = await rig("sim800");
     const err2 = await r.connect({ smtp: { host: "mail.example.com", port: 465 } });
@@ -106,7 +99,7 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     assert.deepEqual(events, [["MODEL", "Quectel M95 R01"]]);
     const [err] = await r.call("send", { to: "ops@example.com", subject: "s", body: "b" });
     assert.equal(err, null);
-    assert.ok(r.writes.includes("AT+SMTPBODY\r") && r.writes.includes("b\x1a"));
+    assert.ok(r.port.writes.includes("AT+SMTPBODY\r") && r.port.writes.includes("b\x1a"));
   });
 
   it("reports +POP3OUT: 69 (read data timeout, SIM800 only) from a logout", async () => {

@@ -35,6 +35,8 @@ export function espruinoRegexProblem(source: string): string {
   return "";
 }
 
+const parse = (code: string): any => acorn.parse(code, { ecmaVersion: 5, sourceType: "script", allowReturnOutsideFunction: true });
+/** An AST node's child nodes. */
 const children = (n: any): any[] => Object.keys(n).flatMap((k) => (Array.isArray(n[k]) ? n[k] : [n[k]])).filter((v) => v && typeof v.type === "string");
 
 /** Names used in `code` before the statement that declares them (a function, or a var) in the same
@@ -58,7 +60,7 @@ export function usedBeforeDeclared(code: string): string[] {
     collect(body);
     children(body).forEach(uses);
   };
-  scope(acorn.parse(code, { ecmaVersion: 5, sourceType: "script", allowReturnOutsideFunction: true }));
+  scope(parse(code));
   return bad;
 }
 
@@ -95,19 +97,13 @@ describe("Espruino compatibility of the built code", () => {
   it("no regex in dist/ (module, companions, examples) uses what Espruino's engine gets wrong", () => {
     const bad: string[] = [];
     for (const f of bundles()) {
-      const ast = acorn.parse(fs.readFileSync(path.join(ROOT, f), "utf8"), { ecmaVersion: 5, sourceType: "script", allowReturnOutsideFunction: true });
       (function walk(n: any) {
-        if (!n || typeof n.type !== "string") return;
         if (n.type === "Literal" && n.regex) {
           const p = espruinoRegexProblem(n.regex.pattern);
           if (p) bad.push(`${f}: ${n.raw}: ${p}`);
         }
-        for (const k of Object.keys(n)) {
-          const v = n[k];
-          if (Array.isArray(v)) v.forEach(walk);
-          else if (v && typeof v.type === "string") walk(v);
-        }
-      })(ast);
+        children(n).forEach(walk);
+      })(parse(fs.readFileSync(path.join(ROOT, f), "utf8")));
     }
     assert.deepEqual(bad, []);
   });
