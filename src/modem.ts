@@ -149,111 +149,9 @@ export function createModem(port: Port, o: Resolved): Modem {
   var busy = false;
   var pollTimer: any;
 
-  // Written only here: the interface others see is read-only.
-  var m = {
-    o: o,
-    ch: createChannel(port, o.log, o.maxLine, news),
-    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI
-    ready: false,
-    pop3: 0,
-    cache: {} as { [key: string]: string },
-    count: 0,
-    at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
-      m.count++;
-      // (one function for both kinds: each function a connection keeps costs about 9 JsVars)
-      m.ch.command(text, assign({ timeout: opts && opts.until ? o.serverTimeout : o.atTimeout } as CommandOptions, opts), done);
-    },
-    ensure: function (next: (err?: any) => void) {
-      if (m.ready) next();
-      else prepare(next);
-    },
-    logout: function (done: (err?: EmailError | null) => void) {
-      if (!m.pop3) return done();
-      m.at("AT+POP3OUT", { until: ["+POP3OUT:"] }, function (err, res) {
-        // ERROR: there was no session; no answer at all: the modem may still be logged in
-        if (!err || err.type === "ERROR") m.pop3 = 0;
-        var c = err ? 0 : resultCode(res.result);
-        done(err || (c === 1 ? null : codeError("POP3OUT", c)));
-      });
-    },
-    run: function (op: (done: Callback) => void, cb?: Callback) {
-      ops.push({ op: op, cb: cb });
-      pump();
-    },
-    close: function () {
-      if (pollTimer) clearTimeout(pollTimer); // never clearTimeout(undefined): Espruino refuses it
-      if (watching) E.removeListener("errorFlag", fifo);
-      m.ch.close();
-    },
-  };
-
-  function pump() {
-    if (busy || !ops.length) return;
-    busy = true;
-    var job = ops.shift() as { op: (done: Callback) => void; cb?: Callback };
-    var done = once(function (err?: any, a?: any, b?: any) {
-      busy = false;
-      if (job.cb) job.cb(err, a, b);
-      pump();
-    }, function (e) {
-      if (o.log) o.log("! callback threw: " + e);
-    });
-    try {
-      job.op(function (err?: any, a?: any, b?: any) {
-        if (err) recover(err, function () { done(err); });
-        else done(null, a, b);
-      });
-    } catch (e) {
-      done(e);
-    }
-  }
-
-  /** The one place that ends what the modem was in the middle of when an operation failed on our
-   *  side: a POP3 session is logged out (accepted even with response data unread, manual 2.19), an
-   *  SMTP step is followed by closing the bearer, which ends an open send (+SMTPSEND: 61). */
-  function recover(err: EmailError, done: () => void) {
-    m.cache = {};
-    if (!resets(err)) return done();
-    m.ready = false;
-    var c = err.command || "";
-    if (c.indexOf("POP3") === 0) {
-      if (!m.pop3) return done(); // already logged out (a failed fetch logs out itself)
-      m.logout(function () { m.pop3 = 0; done(); });
-    } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, function () { done(); });
-    else done();
-  }
-
-  /** The modem's news (NEWS): true when the line was one. A bearer drop, a reboot or a power-down
-   *  forgets everything the modem held and ends the command in flight (its operation fails; one that
-   *  waits on a mail server fails when its answer comes after a bearer drop). One function for all
-   *  of them, so no listener or closure per line holds JsVars for the whole session. */
-  function news(line: string): boolean {
-    var x = NEWS.exec(line);
-    if (!x) return false;
-    var c = line.charAt(0), w = x[0];
-    if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
-    else if (w === UNDER_VOLTAGE_WARN) { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
-    else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {
-      var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
-      m.ready = false;
-      m.pop3 = 0;
-      m.cache = {};
-      m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
-        c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
-      if (o.onEvent) o.onEvent(event, line);
-    }
-    return true;
-  }
-
-  // The Pico's serial input FIFO drops bytes when full and only raises FIFO_FULL: the operation
-  // under way fails rather than misreading what is left of its answer.
-  function fifo(flags: string[]) {
-    if (flags.indexOf("FIFO_FULL") >= 0) m.ch.abort("FIFO_FULL", "serial input overflowed (FIFO_FULL): bytes from the modem were lost");
-  }
-  var watching = typeof E !== "undefined" && typeof E.on === "function";
-  if (watching) E.on("errorFlag", fifo);
-
-  function prepare(done: (err?: any) => void) {
+  /** Prepares the modem if a reboot or a bearer drop made it forget (Modem.ensure). */
+  function ensure(done: (err?: any) => void) {
+    if (m.ready) return done();
     /**
      * Connect's sequence, one step at a time: each is made when its turn comes and dropped after it,
      * so neither a table of them nor a closure per step sits in RAM while connecting. A step is a
@@ -331,6 +229,104 @@ export function createModem(port: Port, o: Resolved): Modem {
     }
     next();
   }
+
+  // Written only here: the interface others see is read-only.
+  var m = {
+    o: o,
+    ch: createChannel(port, o.log, o.maxLine, news),
+    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI
+    ready: false,
+    pop3: 0,
+    cache: {} as { [key: string]: string },
+    count: 0,
+    at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
+      m.count++;
+      // (one function for both kinds: each function a connection keeps costs about 9 JsVars)
+      m.ch.command(text, assign({ timeout: opts && opts.until ? o.serverTimeout : o.atTimeout } as CommandOptions, opts), done);
+    },
+    ensure: ensure,
+    logout: function (done: (err?: EmailError | null) => void) {
+      if (!m.pop3) return done();
+      m.at("AT+POP3OUT", { until: ["+POP3OUT:"] }, function (err, res) {
+        // ERROR: there was no session; no answer at all: the modem may still be logged in
+        if (!err || err.type === "ERROR") m.pop3 = 0;
+        var c = err ? 0 : resultCode(res.result);
+        done(err || (c === 1 ? null : codeError("POP3OUT", c)));
+      });
+    },
+    run: function (op: (done: Callback) => void, cb?: Callback) {
+      ops.push({ op: op, cb: cb });
+      pump();
+    },
+    close: function () {
+      if (pollTimer) clearTimeout(pollTimer); // never clearTimeout(undefined): Espruino refuses it
+      if (watching) E.removeListener("errorFlag", fifo);
+      m.ch.close();
+    },
+  };
+
+  function pump() {
+    if (busy || !ops.length) return;
+    busy = true;
+    var job = ops.shift() as { op: (done: Callback) => void; cb?: Callback };
+    var done = once(function (err?: any, a?: any, b?: any) {
+      busy = false;
+      if (job.cb) job.cb(err, a, b);
+      pump();
+    }, function (e) {
+      if (o.log) o.log("! callback threw: " + e);
+    });
+    try {
+      job.op(function (err?: any, a?: any, b?: any) {
+        if (!err) return done(null, a, b);
+        // The one place that ends what the modem was in the middle of when an operation failed on
+        // our side: a POP3 session is logged out (accepted even with response data unread, manual
+        // 2.19), an SMTP step is followed by closing the bearer, which ends an open send (+SMTPSEND:
+        // 61). Inline: a function of its own would be kept for the session (~9 JsVars).
+        var fail = function () { done(err); }, c = err.command || "";
+        m.cache = {};
+        if (!resets(err)) return fail();
+        m.ready = false;
+        if (c.indexOf("POP3") === 0) {
+          if (!m.pop3) return fail(); // already logged out (a failed fetch logs out itself)
+          m.logout(function () { m.pop3 = 0; fail(); });
+        } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, fail);
+        else fail();
+      });
+    } catch (e) {
+      done(e);
+    }
+  }
+
+  /** The modem's news (NEWS): true when the line was one. A bearer drop, a reboot or a power-down
+   *  forgets everything the modem held and ends the command in flight (its operation fails; one that
+   *  waits on a mail server fails when its answer comes after a bearer drop). One function for all
+   *  of them, so no listener or closure per line holds JsVars for the whole session. */
+  function news(line: string): boolean {
+    var x = NEWS.exec(line);
+    if (!x) return false;
+    var c = line.charAt(0), w = x[0];
+    if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
+    else if (w === UNDER_VOLTAGE_WARN) { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
+    else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {
+      var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
+      m.ready = false;
+      m.pop3 = 0;
+      m.cache = {};
+      m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
+        c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
+      if (o.onEvent) o.onEvent(event, line);
+    }
+    return true;
+  }
+
+  // The Pico's serial input FIFO drops bytes when full and only raises FIFO_FULL: the operation
+  // under way fails rather than misreading what is left of its answer.
+  function fifo(flags: string[]) {
+    if (flags.indexOf("FIFO_FULL") >= 0) m.ch.abort("FIFO_FULL", "serial input overflowed (FIFO_FULL): bytes from the modem were lost");
+  }
+  var watching = typeof E !== "undefined" && typeof E.on === "function";
+  if (watching) E.on("errorFlag", fifo);
 
   return m as Modem;
 }

@@ -84,7 +84,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     arrived = true;
   }
   function end(err?: EmailError | null) {
-    m.ch.off("+POP3READ: 3,", urc); // (no timer to clear: the wait below has fired or was cleared by go)
+    m.ch.on("+POP3READ: 3,", urc, true); // (no timer to clear: the wait below has fired or was cleared by go)
     done(err);
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
@@ -120,7 +120,7 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
       // drop or a reboot end the wait (channel.abort).
       m.ch.on("+POP3READ: 3,", go);
-      m.ch.wait(stop);
+      m.ch.waiter = stop;
       timer = setTimeout(function () {
         stop("TIMEOUT", "no data from the POP3 server");
       }, m.o.serverTimeout);
@@ -129,14 +129,14 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
 
   // One function each for the whole response (not one per read: a closure per chunk would pile up).
   function go() {
-    m.ch.off("+POP3READ: 3,", go);
-    m.ch.wait(null);
+    m.ch.on("+POP3READ: 3,", go, true);
+    m.ch.waiter = null;
     clearTimeout(timer);
     read();
   }
   function stop(type: string, message: string) {
-    m.ch.off("+POP3READ: 3,", go);
-    m.ch.wait(null);
+    m.ch.on("+POP3READ: 3,", go, true);
+    m.ch.waiter = null;
     clearTimeout(timer); // harmless when it is the timer itself that fired
     end(typedError(C, type, message));
   }

@@ -151,11 +151,11 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   // empty (a line end stands for none). Printable ASCII or hex either way: the length counts bytes.
   function body() {
     var d = (m.dialect as Dialect).download, text = d ? s.body || "\r\n" : s.body + "\x1a";
-    // the prompt (no line) or the line DOWNLOAD; any other line is not ours
-    function write(line?: string): boolean {
-      return (!line || line === "DOWNLOAD") && (m.ch.port.write(text), true);
+    // the prompt (the line ">") or the line DOWNLOAD; any other line is not ours
+    function write(line: string): boolean {
+      return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), true);
     }
-    m.at(d ? "AT+SMTPBODY=" + text.length : "AT+SMTPBODY", { onPrompt: write, onLine: write }, function (err) {
+    m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), { onLine: write }, function (err) {
       if (err) done(err);
       else m.at("AT+SMTPSEND", { until: ["+SMTPFT: 1,", "+SMTPSEND:"] }, function (err, res) { finished(err, res.result); });
     });

@@ -13,10 +13,9 @@ export interface CommandOptions {
   until?: string[];
   /** A line starting with one of these ends the command at once, OK or not (e.g. "+POP3OUT:"). */
   ends?: string[];
-  /** An intermediate line; return true when it was handled (it is then not collected). */
+  /** An intermediate line; return true when it was handled (it is then not collected). The '>'
+   *  prompt (manual 2.8) is the line ">": unhandled, it is cancelled with ESC. */
   onLine?: (line: string) => boolean | void;
-  /** The '>' prompt arrived (manual 2.8). */
-  onPrompt?: () => void;
   /** A slice of a raw payload announced with expect() (manual 2.19). */
   onData?: (slice: string, left: number) => void;
   /** What the transcript shows instead of the command (passwords masked). */
@@ -38,17 +37,18 @@ export interface Channel {
    *  not a write() method: each function a connection keeps costs about 9 JsVars). */
   readonly port: Port;
   expect(n: number): void;
-  /** Lines starting with `prefix` are unsolicited (URCs): they go to fn, never to a command. */
-  on(prefix: string, fn: (line: string) => void): void;
-  off(prefix: string, fn: (line: string) => void): void;
+  /** Lines starting with `prefix` are unsolicited (URCs): they go to fn, never to a command. With
+   *  `remove`, fn no longer gets them. (One method for both: a function kept costs ~9 JsVars.) */
+  on(prefix: string, fn: (line: string) => void, remove?: boolean): void;
   /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
    *  serverOnly: the command fails only when its own answer comes (its OK, or its result line, which
    *  is passed on with the error and may carry the modem's code), within SETTLE ms for a result line.
-   *  With no command in flight it ends the wait set with wait(), if any. A payload still arriving is
+   *  With no command in flight it ends the waiter, if one is set. A payload still arriving is
    *  discarded to its end either way. */
   abort(type: string, message: string, serverOnly?: boolean): void;
-  /** A wait between commands (for a URC) that abort() must end too; null when it is over. */
-  wait(fn: ((type: string, message: string) => void) | null): void;
+  /** A wait between commands (for a URC) that abort() must end too; null when it is over. Set by
+   *  the layer that waits (a field: no function kept for it). */
+  waiter: ((type: string, message: string) => void) | null;
   /** Fails everything in flight and queued, and stops listening to the port. */
   close(): void;
 }
@@ -94,7 +94,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   var cur: Pending | null = null;
   var listeners: { p: string; f: (line: string) => void }[] = [];
   var closed = false;
-  var waiter: ((type: string, message: string) => void) | null = null;
   // Set while the rest of a cut payload and the OK after it are discarded: no command goes out.
   var draining: any = 0;
 
@@ -108,7 +107,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     cur = null;
     clearTimeout(c.timer);
     // Its payload is still arriving: its bytes and the OK after them are not the next command's.
-    if (reader.left() && !closed) hush();
+    if (!closed) hush();
     try {
       c.done(err, { lines: c.lines, result: c.result });
     } catch (e) {
@@ -117,9 +116,11 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     next();
   }
 
-  /** (Re)starts the wait for the line to go quiet; when it has, the rest of a cut payload is given up. */
+  /** Once a command is over with its payload cut (and on every chunk while the rest drains): (re)starts
+   *  the wait for the line to go quiet; when it has, the rest of the cut payload is given up. */
   function hush() {
-    reader.expect(reader.left()); // the rest of a cut payload is no longer the cut command's
+    if (!draining && (cur || !reader.left)) return; // nothing was cut
+    reader.expect(reader.left); // the rest of a cut payload is no longer the cut command's
     if (draining) clearTimeout(draining);
     draining = setTimeout(settled, QUIET);
   }
@@ -135,7 +136,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (cur !== c) return;
       var idle = Date.now() - reader.last;
       if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
-      var name = commandName(c.text), left = reader.left();
+      var name = commandName(c.text), left = reader.left;
       finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
     }, ms);
   }
@@ -196,23 +197,18 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         return;
       }
       if (c.opts.onLine && c.opts.onLine(line)) return;
-      if (!urc(line)) c.lines.push(line);
-      return;
     }
-    urc(line);
+    if (line === ">") port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
+    else if (!urc(line) && c) c.lines.push(line); // (no command is in flight while a cut payload drains)
   }
 
   var reader = createReader(
     {
       line: onLine,
-      prompt: function () {
-        if (cur && cur.opts.onPrompt) cur.opts.onPrompt();
-        else port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
-      },
       // slices that no command takes (expect() hands them to the command's onData directly), and
       // every other chunk: while a cut payload drains, each one restarts the wait for quiet
-      data: active,
-      chunk: active,
+      data: hush,
+      chunk: hush,
       overflow: function () {
         trace("! line over the bound dropped");
         if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
@@ -225,15 +221,11 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     },
     maxLine,
   );
-  function active() {
-    if (draining) hush();
-  }
-
   // The reader itself handles the port's data: no call in between, per serial chunk.
   var onData = reader.push;
   port.on("data", onData);
 
-  return {
+  var self: Channel = {
     command: function (text, opts, done) {
       if (closed) {
         done(typedError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
@@ -248,16 +240,15 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (c) { c.n = n; c.last = 1; }
       reader.expect(n, c ? c.opts.onData : undefined);
     },
-    on: function (p, f) {
-      listeners.push({ p: p, f: f });
-    },
-    off: function (p, f) {
+    on: function (p, f, remove) {
+      if (!remove) return void listeners.push({ p: p, f: f });
       for (var i = 0; i < listeners.length; i++)
         if (listeners[i].p === p && listeners[i].f === f) listeners.splice(i--, 1);
     },
+    waiter: null,
     abort: function (type, message, serverOnly) {
-      var w = waiter;
-      waiter = null;
+      var w = self.waiter;
+      self.waiter = null;
       var c = cur;
       if (!c) return void (w && w(type, message));
       var err = typedError(commandName(c.text), type, message);
@@ -279,8 +270,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       }
       listeners = [];
     },
-    wait: function (fn) {
-      waiter = fn;
-    },
   };
+  return self;
 }

@@ -1,13 +1,12 @@
 // The AT stream reader: turns the strings that Serial 'data' events deliver (split anywhere) into
-// response lines, the '>' data prompt (manual 2.8) and raw payloads whose length the layer above
-// announces with expect(n) (manual 2.19). It never knows about commands.
+// response lines (the '>' data prompt of manual 2.8 among them, as the line ">") and raw payloads
+// whose length the layer above announces with expect(n) (manual 2.19). It never knows about commands.
 // Work is done per chunk with indexOf/substring: no per-byte loop, no per-byte string building.
 
 export interface ReaderEvents {
-  /** A complete response line without CR/LF; empty lines and command echoes are dropped. */
+  /** A complete response line without CR/LF; empty lines and command echoes are dropped. The '>'
+   *  prompt at the start of a line (with the space that may follow it, no line end) is the line ">". */
   line(text: string): void;
-  /** The '>' prompt (with an optional following space) at the start of a line. */
-  prompt(): void;
   /** A slice of a raw payload; `left` is how many payload bytes are still to come. */
   data(slice: string, left: number): void;
   /** A line longer than the bound arrived; it was dropped up to its end. */
@@ -27,9 +26,8 @@ export interface Reader {
   /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
    *  without one). Call it from within a line event. */
   expect(n: number, sink?: (slice: string, left: number) => void): void;
-  /** Payload bytes still expected. */
-  left(): number;
-  reset(): void;
+  /** Payload bytes still expected (a field, read-only outside: set through expect()). */
+  left: number;
 }
 
 // Echoes of our own commands (before ATE0 takes effect) start with "AT"; no response line does.
@@ -38,7 +36,6 @@ var ECHO = /^AT/i;
 export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var max = maxLine || 256;
   var partial = "";   // the only thing kept between chunks: one unfinished line
-  var raw = 0;        // payload bytes still expected
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
   var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
@@ -51,17 +48,17 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     if (ev.chunk) ev.chunk();
     var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
-      if (raw > 0) {
-        take = len - pos < raw ? len - pos : raw;
-        raw -= take;
-        sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), raw);
+      if (r.left > 0) {
+        take = len - pos < r.left ? len - pos : r.left;
+        r.left -= take;
+        sink(pos === 0 && take === len ? chunk : chunk.substr(pos, take), r.left);
         pos += take;
       } else if (skipSpace) {
         skipSpace = false;
         if (chunk.charAt(pos) === " ") pos++;
       } else if (partial === "" && !discard && chunk.charAt(pos) === ">") {
         skipSpace = true;
-        ev.prompt();
+        ev.line(">");
         pos++;
       } else if ((nl = chunk.indexOf("\n", pos)) < 0) {
         // it ends inside a line: keep that line's start, within the bound
@@ -103,7 +100,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     push: function (chunk: string) {
       try {
         var n = chunk.length;
-        if (raw >= n && n) sink(chunk, (raw -= n));
+        if (r.left >= n && n) sink(chunk, (r.left -= n));
         else /*#__NOINLINE__*/ scan(chunk);
         r.last = now();
       } catch (e) {
@@ -111,9 +108,8 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
       }
     },
     last: 0,
-    expect: function (n: number, f?: (slice: string, left: number) => void) { raw = n > 0 ? n : 0; sink = f || ev.data; },
-    left: function () { return raw; },
-    reset: function () { partial = ""; raw = 0; skipSpace = false; discard = false; sink = ev.data; },
+    left: 0,
+    expect: function (n: number, f?: (slice: string, left: number) => void) { r.left = n > 0 ? n : 0; sink = f || ev.data; },
   };
   return r;
 }

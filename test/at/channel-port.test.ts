@@ -62,7 +62,7 @@ describe(`AT channel: the port's data handler @dist (${target})`, () => {
 });
 
 describe(`AT reader: push @dist (${target})`, () => {
-  const events = (extra: any) => ({ line() { throw new Error("boom"); }, prompt() {}, data() {}, overflow() {}, ...extra });
+  const events = (extra: any) => ({ line() { throw new Error("boom"); }, data() {}, overflow() {}, ...extra });
 
   it("without a fault handler, what a handler throws comes out of push", () => {
     const r = lib.createReader(events({}));

@@ -56,7 +56,7 @@ describe(`AT channel @dist (${target})`, () => {
   it("answers the prompt and streams announced payloads to the command", () => {
     const { port, ch } = setup();
     const data: string[] = [];
-    ch.command("AT+SMTPBODY", { timeout: 1000, onPrompt: () => ch.port.write("hello\x1a") }, () => {});
+    ch.command("AT+SMTPBODY", { timeout: 1000, onLine: (l: string) => l === ">" && (ch.port.write("hello\x1a"), true) }, () => {});
     port.feed("\r\n> ");
     assert.equal(port.written[1], "hello\x1a");
     port.feed("\r\nOK\r\n");
@@ -67,6 +67,18 @@ describe(`AT channel @dist (${target})`, () => {
     }, (e: any, r: any) => data.push("end:" + e + ":" + r.lines.length));
     port.feed("\r\n+POP3READ: 2,9\r\nOK\r\nERROR\r\nOK\r\n");
     assert.deepEqual(data, ["OK\r\nERROR", "end:null:0"]);
+  });
+
+  it("cancels a prompt that nobody takes with ESC, in flight or not, and never collects it", () => {
+    const { port, ch } = setup();
+    let lines: string[] | null = null;
+    port.feed("\r\n> ");
+    assert.deepEqual(port.written, ["\x1b"]);
+    ch.command("AT+CSQ", { timeout: 1000, onLine: (l: string) => l === "DOWNLOAD" }, (_e: any, r: any) => { lines = r.lines; });
+    port.feed("\r\n> ");
+    port.feed("\r\n+CSQ: 20,0\r\n\r\nOK\r\n");
+    assert.deepEqual(port.written, ["\x1b", "AT+CSQ\r", "\x1b"]);
+    assert.deepEqual(lines && [...(lines as string[])], ["+CSQ: 20,0"]);
   });
 
   it("times out a silent command exactly once and goes on with the next", (done) => {

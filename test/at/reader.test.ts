@@ -14,7 +14,6 @@ function run(chunks: string[], maxLine?: number) {
         const m = /^\+POP3READ: [12],(\d+)$/.exec(t);
         if (m) reader.expect(+m[1]);
       },
-      prompt() { ev.push("P"); },
       data(s: string, left: number) {
         const last = ev[ev.length - 1];
         if (last && last.startsWith("D:")) ev[ev.length - 1] = last + s;
@@ -53,11 +52,12 @@ describe(`AT reader @dist (${target})`, () => {
     assert.deepEqual(run(["AT+EMAILCID=1\r\r\nOK\r\n", "at\r\r\nOK\r\n"]), ["L:OK", "L:OK"]);
   });
 
-  it("recognises the '>' prompt with and without its space, with no line end", () => {
-    assert.deepEqual(run(["\r\n> "]), ["P"]);
-    assert.deepEqual(run(["\r\n>", " "]), ["P"]);
-    assert.deepEqual(run(["\r\n>"]), ["P"]);
-    assert.deepEqual(run(["\r\n> ", "\r\nOK\r\n"]), ["P", "L:OK"]);
+  it("gives the '>' prompt, with and without its space and with no line end, as the line \">\"", () => {
+    assert.deepEqual(run(["\r\n> "]), ["L:>"]);
+    assert.deepEqual(run(["\r\n>", " "]), ["L:>"]);
+    assert.deepEqual(run(["\r\n>"]), ["L:>"]);
+    assert.deepEqual(run(["\r\n> ", "\r\nOK\r\n"]), ["L:>", "L:OK"]);
+    assert.deepEqual(run(["\r\n> x\r\n"]), ["L:>", "L:x"]);
   });
 
   it("passes announced payload bytes whatever they contain, as slices of the chunks", () => {
@@ -70,7 +70,7 @@ describe(`AT reader @dist (${target})`, () => {
     const slices: string[] = [];
     const r = lib.createReader({
       line(t: string) { if (t === "+POP3READ: 1,10") r.expect(10); },
-      prompt() {}, overflow() {},
+      overflow() {},
       data(s: string) { slices.push(s); },
     });
     const chunk1 = "+POP3READ: 1,10\r\nabc";

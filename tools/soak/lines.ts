@@ -1,7 +1,7 @@
 // What the module should take for response lines, worked out from the bytes it was handed: lines end
 // at LF (a CR before it dropped), empty lines and echoes ("AT...") are no lines, a line over the bound
-// is dropped, a '>' (and a space after it) at a line start is the data prompt, and after a line
-// "+POP3READ: <1|2>,<n>" come n payload bytes that are never lines (manual 2.19). The module's own
+// is dropped, a '>' (and a space after it) at a line start is the data prompt, the line ">", and
+// after a line "+POP3READ: <1|2>,<n>" come n payload bytes that are never lines (manual 2.19). The module's own
 // "< " transcript lines are compared with these: a payload byte taken for a line is a misparse.
 
 const READ_HEADER = /^\+POP3READ: *[12],(\d+)/;
@@ -31,6 +31,7 @@ export class ExpectedLines {
       if (this.partial === "" && !this.discard && chunk[pos] === ">") {
         pos++;
         this.skipSpace = true;
+        this.out.push(">");
         continue;
       }
       const nl = chunk.indexOf("\n", pos);
