@@ -158,25 +158,25 @@ export function createModem(port: Port, o: Resolved): Modem {
      * function or a Command; 0 skips the step, undefined ends the sequence.
      */
     function step(i: number): Step | Command | 0 | undefined {
+      // SSL where the modem has none is refused before any command, or once ATI has told.
+      if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800");
       var polls = Math.ceil((o.registerTimeout * 1000) / 2000), sapbr = "AT+SAPBR=3," + cid + ",";
       switch (i) {
-        // SSL where the modem has none is refused before any command, and again once ATI has told.
-        case 0: case 2: if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800"); return 0;
         // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
-        case 1: return sync;
-        case 3: return ["ATE0"];
+        case 0: return sync;
+        case 1: return ["ATE0"];
         // right after "RDY" the SIM may not be ready yet: a few tries (a missing SIM or PIN stays so)
-        case 4: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
-        case 5: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
-        case 6: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
-        case 7: return [sapbr + '"Contype","GPRS"'];
-        case 8: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
-        case 9: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
-        case 10: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
-        case 11: return bearer;
-        case 12: return ["AT+EMAILCID=" + cid];
-        case 13: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
-        case 14: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
+        case 2: return ["AT+CPIN?", /\+CPIN: *READY/, "SIM not ready (PIN?)", polls < 5 ? polls : 5];
+        case 3: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
+        case 4: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
+        case 5: return [sapbr + '"Contype","GPRS"'];
+        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
+        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
+        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 9: return bearer;
+        case 10: return ["AT+EMAILCID=" + cid];
+        case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
+        case 12: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
       }
       return undefined;
     }

@@ -8,6 +8,10 @@ import { createFaultyRig, FaultyRig } from "./helpers/rig-faulty";
 import { DIALECTS } from "../tools/sim900-emulator/dialect";
 import { target } from "./target";
 import { identify } from "../src/dialect";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { applyNoDialect } from "../tools/dialect-cost";
 
 /** A rig on the given model; its port (tools/sim900-emulator/faulty-port.ts) records every write. */
 function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<FaultyRig> {
@@ -24,6 +28,22 @@ describe("identify(ATI's answer)", () => {
     const cases: [string, string][] = [["SIM800 R14.18", "sim800"], ["SIM808 R14.18", "sim800"], ["SIM800H R13.08", "sim800"],
       ["SIM900 R11.0", "sim900"], ["SIM908 R11.0", "sim900"], ["SIM7000E R1351", ""], ["Quectel M95 R01", ""], ["", ""], ["SIM8", ""]];
     for (const [ati, model] of cases) assert.equal(identify(ati), model, ati);
+  });
+});
+
+describe("the bench's no-dialect build (tools/no-dialect.patch)", () => {
+  it("applies to the sources and takes out every use of the dialect, so the bench can measure its cost", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-nodialect-"));
+    try {
+      fs.cpSync(path.resolve("src"), path.join(dir, "src"), { recursive: true });
+      applyNoDialect(dir);
+      const code = ["modem.ts", "smtp.ts", "index.ts", "at/channel.ts"].map((f) => fs.readFileSync(path.join(dir, "src", f), "utf8")).join("\n")
+        .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ""); // code only: comments cost no bytes
+      for (const use of ["DIALECTS", "identify(", "m.dialect", '"ATI"', "DOWNLOAD", "no SSL"]) assert.ok(!code.includes(use), use + " is still in the no-dialect sources");
+      assert.ok(code.includes('"AT+EMAILSSL="') && code.includes('"AT+SMTPBODY"'), "the SIM900 path stays");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

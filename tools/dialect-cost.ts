@@ -1,0 +1,62 @@
+// What the SIM800 dialect costs in flash on core + send (its budget: 300 B minified): the two bundles
+// built from the sources as they are, less the same two built from the sources with
+// tools/no-dialect.patch applied, which takes out every use of src/dialect.ts and nothing else. Both
+// builds run in temporary directories with the same rollup config, so only the dialect differs.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pretokenise } from "./pretokenise.mjs";
+import { isMain } from "./espruino-process";
+
+const ROOT = path.join(__dirname, "..");
+const BUNDLES = ["sim900-email.js", "sim900-email-send.js"];
+export const NO_DIALECT_PATCH = path.join(ROOT, "tools", "no-dialect.patch");
+
+export interface Build { minified: number; stored: number }
+export interface DialectCost { with: Build; without: Build; minified: number; stored: number }
+
+/** A copy of the sources (src/ and what building needs) in a temporary directory. */
+function copySources(): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-dialect-"));
+  fs.cpSync(path.join(ROOT, "src"), path.join(tmp, "src"), { recursive: true });
+  for (const f of ["tsconfig.json", "package.json", "rollup.config.mjs"]) fs.copyFileSync(path.join(ROOT, f), path.join(tmp, f));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
+  return tmp;
+}
+
+/** Applies the no-dialect patch to a copy made by copySources(); an error says why it did not apply. */
+export function applyNoDialect(dir: string): void {
+  const r = spawnSync("git", ["apply", NO_DIALECT_PATCH], { cwd: dir, encoding: "utf8" });
+  if (r.status !== 0) throw new Error("tools/no-dialect.patch does not apply to the sources (make it again): " + (r.stderr || r.error));
+}
+
+async function build(dir: string): Promise<Build> {
+  const b = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "--silent"], { cwd: dir, encoding: "utf8" });
+  if (b.status !== 0) throw new Error("the build failed: " + b.stderr);
+  let minified = 0, stored = 0;
+  for (const f of BUNDLES) {
+    const code = fs.readFileSync(path.join(dir, "dist", f), "latin1");
+    minified += code.length;
+    stored += (await pretokenise(code)).length;
+  }
+  return { minified, stored };
+}
+
+/** Core + send with and without the dialect, minified and as stored (pretokenised). */
+export async function dialectCost(): Promise<DialectCost> {
+  const a = copySources(), b = copySources();
+  try {
+    applyNoDialect(b);
+    const [w, wo] = [await build(a), await build(b)];
+    return { with: w, without: wo, minified: w.minified - wo.minified, stored: w.stored - wo.stored };
+  } finally {
+    for (const d of [a, b]) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+if (isMain(__filename))
+  dialectCost().then((c) => {
+    console.log(`SIM800 dialect on core + send: ${c.minified} B minified (${c.without.minified} -> ${c.with.minified}), ${c.stored} B as stored (${c.without.stored} -> ${c.with.stored})`);
+    process.exit(0);
+  }, (e) => { console.error(e.message); process.exit(1); });
