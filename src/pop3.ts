@@ -79,12 +79,19 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var C = "POP3READ";
   var arrived = false;
-  var timer: any;
+  var timer: any = 0; // set while waiting for "+POP3READ: 3,"
+  // One listener for the whole response (not one per read: a closure per chunk would pile up): the
+  // data has come from the network; when a read found none yet, the next read goes now.
   function urc() {
     arrived = true;
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = 0;
+    m.ch.waiter = null;
+    read();
   }
   function end(err?: EmailError | null) {
-    m.ch.on("+POP3READ: 3,", urc, true); // (no timer to clear: the wait below has fired or was cleared by go)
+    m.ch.on("+POP3READ: 3,", urc, true); // (no timer to clear: the wait below has fired or was cleared by urc)
     done(err);
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
@@ -119,7 +126,6 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
       // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
       // drop or a reboot end the wait (channel.abort).
-      m.ch.on("+POP3READ: 3,", go);
       m.ch.waiter = stop;
       timer = setTimeout(function () {
         stop("TIMEOUT", "no data from the POP3 server");
@@ -127,17 +133,10 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     });
   }
 
-  // One function each for the whole response (not one per read: a closure per chunk would pile up).
-  function go() {
-    m.ch.on("+POP3READ: 3,", go, true);
-    m.ch.waiter = null;
-    clearTimeout(timer);
-    read();
-  }
   function stop(type: string, message: string) {
-    m.ch.on("+POP3READ: 3,", go, true);
     m.ch.waiter = null;
     clearTimeout(timer); // harmless when it is the timer itself that fired
+    timer = 0;
     end(typedError(C, type, message));
   }
 }
