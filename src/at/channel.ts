@@ -3,7 +3,7 @@
 // timeout, and always in exactly one callback. A line starting with a prefix that a layer above
 // registered with on() is that layer's URC and never part of a command's answer: the channel itself
 // names no command.
-import { createReader } from "./reader";
+import { createReader, ReaderEvents } from "./reader";
 import { typedError, codeError, EmailError } from "../errors";
 
 export interface CommandOptions {
@@ -107,7 +107,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     cur = null;
     clearTimeout(c.timer);
     // Its payload is still arriving: its bytes and the OK after them are not the next command's.
-    if (!closed) hush();
+    // (The count checked here first: hush's text is long, and Espruino lexes it all on each call.)
+    if (!closed && reader.expect(-1)) hush();
     try {
       c.done(err, { lines: c.lines, result: c.result });
     } catch (e) {
@@ -119,14 +120,16 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   /** Once a command is over with its payload cut (and on every chunk while the rest drains): (re)starts
    *  the wait for the line to go quiet; when it has, the rest of the cut payload is given up. */
   function hush() {
-    if (!draining && (cur || !reader.left)) return; // nothing was cut
-    reader.expect(reader.left); // the rest of a cut payload is no longer the cut command's
+    // (expect(-1): the rest of a cut payload, if any, is no longer the cut command's)
+    if (!draining && (cur || !reader.expect(-1))) return; // nothing was cut
     if (draining) clearTimeout(draining);
     draining = setTimeout(settled, QUIET);
+    evs.chunk = hush; // only while it drains: the data path calls nothing per chunk otherwise
   }
   function settled() {
     if (draining) clearTimeout(draining);
     draining = 0;
+    evs.chunk = undefined;
     reader.expect(0);
     next();
   }
@@ -136,7 +139,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (cur !== c) return;
       var idle = Date.now() - reader.last;
       if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
-      var name = commandName(c.text), left = reader.left;
+      var name = commandName(c.text), left = reader.expect(-1);
       finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
     }, ms);
   }
@@ -202,25 +205,22 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     else if (!urc(line) && c) c.lines.push(line); // (no command is in flight while a cut payload drains)
   }
 
-  var reader = createReader(
-    {
-      line: onLine,
-      // slices that no command takes (expect() hands them to the command's onData directly), and
-      // every other chunk: while a cut payload drains, each one restarts the wait for quiet
-      data: hush,
-      chunk: hush,
-      overflow: function () {
-        trace("! line over the bound dropped");
-        if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
-      },
-      // whatever a handler throws inside push: push, the port's data handler, never throws
-      fault: function (e) {
-        trace("! " + e);
-        if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
-      },
+  var evs: ReaderEvents = {
+    line: onLine,
+    // slices that no command takes (expect() hands them to the command's onData directly), and
+    // while a cut payload drains every other chunk too (hush sets chunk): each restarts the wait
+    data: hush,
+    overflow: function () {
+      trace("! line over the bound dropped");
+      if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
     },
-    maxLine,
-  );
+    // whatever a handler throws inside push: push, the port's data handler, never throws
+    fault: function (e) {
+      trace("! " + e);
+      if (cur) finish(typedError(commandName(cur.text), "ERROR", "internal error: " + e));
+    },
+  };
+  var reader = createReader(evs, maxLine);
   // The reader itself handles the port's data: no call in between, per serial chunk.
   var onData = reader.push;
   port.on("data", onData);
