@@ -22,7 +22,7 @@ export const output = (file) => ({ file, format: "cjs", esModule: false, strict:
 export const PARTS = {
   "sim900-email-send": ["smtp.ts", "mail/hex.ts"],
   "sim900-email-pop3": ["pop3.ts", "mail/dot-stream.ts", "mail/line-splitter.ts"],
-  "sim900-email-fetch": ["fetch.ts", "read-message.ts", "seen-store.ts", "mail/headers.ts", "mail/encoded-word.ts", "mail/transfer-decode.ts"],
+  "sim900-email-fetch": ["fetch.ts", "read-message.ts", "seen-store.ts", "storage.ts", "mail/headers.ts", "mail/encoded-word.ts", "mail/transfer-decode.ts", "mail/text.ts"],
 };
 const SRC = path.resolve("src");
 const owner = (file) => {

@@ -5,7 +5,8 @@
 import type { Modem } from "./modem";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
-import { typedError, find, lower, LIMITS } from "./kit";
+import { typedError, find, LIMITS } from "./kit";
+import { lower } from "./mail/text";
 import { simple, list, Listing } from "./pop3";
 import { readMessage, ReadMessage } from "./read-message";
 import { seenStore, SeenStore } from "./seen-store";

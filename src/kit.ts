@@ -4,6 +4,5 @@
 export { typedError, codeError } from "./errors";
 export { quote, int, hexMode, LIMITS } from "./params";
 export { resultCode } from "./modem";
-export { find, replaceAll, trim, lower } from "./strings";
-export { storageOr } from "./storage";
+export { find } from "./strings";
 export { series } from "./flow";

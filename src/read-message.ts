@@ -6,7 +6,7 @@ import { retrieve, createLineSplitter } from "./pop3";
 import { createHeaderParser, parseAddress } from "./mail/headers";
 import { decodeWords } from "./mail/encoded-word";
 import { base64Decode, qpDecode } from "./mail/transfer-decode";
-import { lower } from "./kit";
+import { lower } from "./mail/text";
 
 export interface ReadMessage {
   uid: string;

@@ -1,5 +1,5 @@
 // The UIDs fetch() has handled, so that no message is handed on twice, even across a restart.
-import { storageOr } from "./kit";
+import { storageOr } from "./storage";
 
 export interface SeenStore {
   has(uid: string): boolean;

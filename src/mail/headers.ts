@@ -1,6 +1,6 @@
 // Streaming RFC 5322 header block parser, fed one line at a time (no line end), e.g. from a line
 // splitter. Headers are short, so per-line string work is fine here.
-import { trim, lower } from "../strings";
+import { trim, lower } from "./text";
 
 export interface HeaderParser {
   /** Feed one line. Returns false once the blank line ending the header block has been seen. */

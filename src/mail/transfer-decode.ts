@@ -1,6 +1,6 @@
 // Content-Transfer-Encoding decoders (RFC 2045 6.7, 6.8) for a capped config body or a header word.
 // Native calls only: atob (Espruino has it built in) and regex replaces.
-import { replaceAll } from "../strings";
+import { replaceAll } from "./text";
 declare function atob(s: string): string;
 
 /** base64, ignoring everything outside the alphabet; a "=" ends a group, so padded runs concatenate. */
