@@ -11,15 +11,15 @@ export interface EmailError extends Error {
   type?: string;
 }
 
-/** The manual's text for a result code of `command`, e.g. describe("SMTPSEND", 67). */
-export function describe(command: string, code: number): string {
+/** The manual's text for a result code of `command`, e.g. describe("SMTPSEND", 67, SMTP_CODES).
+ *  `own`: the codes only that command gives (65..68 of +SMTPSEND, of +POP3IN), "|<code><text>" each,
+ *  passed by the part that sends it (src/smtp.ts, src/pop3.ts): the core carries only the shared ones. */
+export function describe(command: string, code: number, own?: string): string {
   var smtp = command.indexOf("SMTP") === 0;
-  // The tables as strings inside the function: on a board running the module from flash they stay
+  // The tables as strings inside the functions: on a board running the module from flash they stay
   // there until an error needs them, rather than taking JsVars as objects for the whole session.
   // Codes shared by SMTP and POP3 come last; "%" is replaced by the protocol name.
-  var t = (smtp ? "|65SMTP server response error|66SMTP server requires authentication|67SMTP authentication failed|68Bad recipient"
-    : command === "POP3IN" ? "|65POP3 server response error|66POP3 server rejects login|67Incorrect POP3 user name|68Incorrect POP3 user name or password" : "") +
-    "|61Network error|62DNS resolve error|63% TCP connection error|64Timeout of % server response|69Read data timeout" +
+  var t = (own || "") + "|61Network error|62DNS resolve error|63% TCP connection error|64Timeout of % server response|69Read data timeout" +
     "|80SSL insufficient resource|81TCP send timeout in SSL transmission|82SSL handshake timeout|83SSL handshake error|84SSL alert error|";
   var i = code > 9 && code < 100 ? find(t, "|" + code) : -1; // every code in the tables has two digits
   return i < 0 ? command + " failed" : t.substring(i + 3, t.indexOf("|", i + 1)).replace("%", smtp ? "SMTP" : "POP3");
@@ -43,9 +43,10 @@ export function typedError(command: string, type: string, message?: string): Ema
   return e;
 }
 
-/** An error with the modem's result code and the manual's text for it: "SMTP authentication failed (67)". */
-export function codeError(command: string, code: number): EmailError {
-  var e = make(command, describe(command, code) + " (" + code + ")");
+/** An error with the modem's result code and the manual's text for it: "SMTP authentication failed (67)"
+ *  (`own`: as for describe()). */
+export function codeError(command: string, code: number, own?: string): EmailError {
+  var e = make(command, describe(command, code, own) + " (" + code + ")");
   e.code = code;
   return e;
 }

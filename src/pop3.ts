@@ -8,6 +8,9 @@ import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
 
+// Manual 2.14: the +POP3IN codes only the login gives, in src/errors.ts's form (the shared ones are there).
+export var POP3IN_CODES = "|65POP3 server response error|66POP3 server rejects login|67Incorrect POP3 user name|68Incorrect POP3 user name or password";
+
 // for the fetch part, which reads headers line by line too
 export { createLineSplitter };
 
@@ -51,7 +54,7 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
       var c = err ? 0 : resultCode(res.result);
       if (c === 1) m.pop3 = 2;
       else if (!err) m.pop3 = 0; // refused: no session
-      done(err || (c === 1 ? null : codeError("POP3IN", c)));
+      done(err || (c === 1 ? null : codeError("POP3IN", c, POP3IN_CODES)));
     });
   }
 }

@@ -12,6 +12,9 @@ import { toHex } from "./mail/hex";
 
 declare var E: any;
 
+// Manual 2.10: the +SMTPSEND codes only SMTP gives, in src/errors.ts's form (the shared ones are there).
+export var SMTP_CODES = "|65SMTP server response error|66SMTP server requires authentication|67SMTP authentication failed|68Bad recipient";
+
 export interface Address {
   address: string;
   name?: string;
@@ -190,7 +193,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
       if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
       return done(err);
     }
-    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1]), { commands: m.count - first, size: sent });
+    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.count - first, size: sent });
     var ft = /^\+SMTPFT: *1,(\d+)/.exec(line);
     if (ft) return transfer(+ft[1]);
     done(typedError(C, "ERROR", "unexpected answer " + line));
