@@ -134,12 +134,15 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   var sent = 0;
   var todo = plan(m.cache, s.list);
   var i = 0;
+  var text = s.body;
+  // The list is not kept while sending (a Setting costs ~7 JsVars): what it takes goes into the cache.
+  s = null as any;
 
   // The settings one by one (one function, not a closure per setting held while sending), then the body.
   function setting(err?: EmailError | null) {
     if (err) return done(err);
     var st = todo[i++];
-    if (!st) return body();
+    if (!st) return (todo = []), body(); // the settings are done: none held during the transfer
     m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
       if (!err) {
         if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
@@ -153,10 +156,12 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   // otherwise). SIM800 p296: "DOWNLOAD", then exactly <length> bytes; no Ctrl-Z, so the body is never
   // empty (a line end stands for none). Printable ASCII or hex either way: the length counts bytes.
   function body() {
-    var d = (m.dialect as Dialect).download, text = d ? s.body || "\r\n" : s.body + "\x1a";
-    // the prompt (the line ">") or the line DOWNLOAD; any other line is not ours
+    var d = (m.dialect as Dialect).download;
+    text = d ? text || "\r\n" : text + "\x1a";
+    // the prompt (the line ">") or the line DOWNLOAD; any other line is not ours. Once written, the
+    // body (up to 4 KB, twice that as hex) is not held through the attachment's transfer.
     function write(line: string): boolean {
-      return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), true);
+      return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), (text = ""), true);
     }
     m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), { onLine: write }, function (err) {
       if (err) done(err);
