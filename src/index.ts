@@ -2,8 +2,9 @@
 // connect(port, options, callback) returns the object of API.md; its calls queue and run in order.
 import { createModem, resolve, Modem, Options } from "./modem";
 import type { Message } from "./smtp";
-import { typedError, EmailError } from "./errors";
+import type { EmailError } from "./errors";
 import { series, Callback } from "./flow";
+import { part } from "./part";
 import type { Listing, RetrieveOptions } from "./pop3";
 import type { Filter, FetchedMessage } from "./fetch";
 import type * as SendPart from "./smtp";
@@ -29,23 +30,6 @@ export interface Email {
   logout(cb?: (err?: EmailError | null) => void): void;
   fetch(filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: (err: EmailError | null, stats?: { checked: number; matched: number; deleted: number; failed: number; rejected: number }) => void): void;
   close(cb?: (err?: EmailError | null) => void): void;
-}
-
-// Parts linked into the same bundle (the test bundle, the sources under test); on a board each is
-// its own Storage module, found with require() when its first call is made.
-var linked: { [name: string]: any } = {};
-
-/** Links a part in: addPart("sim900-email-send", smtp). */
-export function addPart(name: string, part: any): void {
-  linked[name] = part;
-}
-
-/** The part sim900-email-<name>, or an error (type MODULE) naming the file to upload. */
-function part(name: string): any {
-  var id = "sim900-email-" + name, p = linked[id];
-  if (!p) try { p = require(id); } catch (e) { /* not in Storage */ }
-  if (!p) throw typedError(name.toUpperCase(), "MODULE", "this call needs the module " + id + " in Storage: upload dist/" + id + ".js");
-  return p;
 }
 
 export function connect(port: Port, options: Options, callback?: (err?: EmailError | null) => void): Email {

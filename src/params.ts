@@ -2,7 +2,6 @@
 // character (CR, LF, Ctrl-Z, ESC, NUL...) or a non-ASCII byte could end the parameter, the command or
 // a body early, so it is refused before anything is sent.
 import { typedError } from "./errors";
-import { isAscii } from "./mail/hex";
 
 // The module's own maximum lengths. The manual (V1.04) gives no number for any of them: each is what
 // the firmware's test form answers (2.3 AT+SMTPSRV=? <smtpServerLength>; 2.4 AT+SMTPAUTH=?
@@ -29,14 +28,6 @@ export function quote(command: string, field: string, value: any, max: number, o
   if (UNSAFE.test(s)) throw typedError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
   if (s.length > max) throw typedError(command, "ARGUMENT", field + " is longer than " + max);
   return '"' + s + '"';
-}
-
-/** Whether subject and body go to the modem as hex of their UTF-8 bytes (manual 2.12: the way a
- *  charset other than ASCII is sent): with a charset, or when the subject has a character quote()
- *  refuses or the body one that is not ASCII text (Ctrl-Z or ESC would end or cancel it). In hex,
- *  nothing can end either early. */
-export function hexMode(charset: string | undefined, subject: string, body: string): boolean {
-  return !!charset || UNSAFE.test(subject) || !isAscii(body);
 }
 
 /** A whole number within [min, max], or throws. */

@@ -6,9 +6,9 @@ import type { Modem } from "./modem";
 import type { Dialect } from "./dialect";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
-import { quote, int, hexMode, LIMITS, typedError, codeError } from "./kit";
+import { quote, int, LIMITS, typedError, codeError } from "./kit";
 
-import { toHex } from "./mail/hex";
+import { toHex, hexMode } from "./mail/hex";
 
 declare var E: any;
 

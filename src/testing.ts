@@ -1,7 +1,7 @@
 // Test-only entry (dist/sim900-email.test.js): the public API plus the internals, so that unit tests
 // can run against built ES5 code. Not for boards: the board bundle is src/index.ts alone.
 export * from "./index";
-import { addPart } from "./index";
+import { addPart } from "./part";
 import { settings, send } from "./smtp";
 import { login, list, retrieve, simple } from "./pop3";
 import { fetch } from "./fetch";

@@ -5,7 +5,8 @@
 import { EmailError, typedError } from "../errors";
 import { Message } from "../smtp";
 import { sentLength } from "../mail/hex";
-import { hexMode, LIMITS } from "../params";
+import { LIMITS } from "../params";
+import { hexMode } from "../mail/hex";
 import { assign } from "../flow";
 import { storageOr } from "../storage";
 

@@ -20,6 +20,15 @@ export function isAscii(s: string): boolean {
   return !/[^\t\n\r -~]/.test(s);
 }
 
+/** Whether subject and body go to the modem as hex of their UTF-8 bytes (manual 2.12: the way a
+ *  charset other than ASCII is sent): with a charset, or when the subject has a character quote()
+ *  refuses (src/params.ts: a quote, a control or a non-ASCII one) or the body one that is not ASCII
+ *  text (Ctrl-Z or ESC would end or cancel it). In hex, nothing can end either early. (Here, in the
+ *  send part, not in the core: only sending needs it.) */
+export function hexMode(charset: string | undefined, subject: string, body: string): boolean {
+  return !!charset || /[^ !#-~]/.test(subject) || !isAscii(body);
+}
+
 /**
  * The UTF-8 bytes of s, one char per byte. The rule (strings may be host strings or Espruino byte
  * strings): if every char is <= 0xFF AND the chars, read as bytes, are well-formed UTF-8 (lead byte
