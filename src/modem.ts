@@ -269,12 +269,15 @@ export function createModem(port: Port, o: Resolved): Modem {
     if (busy || !ops.length) return;
     busy = true;
     var job = ops.shift() as { op: (done: Callback) => void; cb?: Callback };
+    // The caller's callback runs on a fresh stack, after the module's has unwound: what the operation
+    // held by then (its closures, the serial handler's frames) is free (a streamed retrieve ends with
+    // about 100 JsVars fewer), and a callback that takes long cannot sit inside the data handler.
     var done = once(function (err?: any, a?: any, b?: any) {
-      busy = false;
-      if (job.cb) job.cb(err, a, b);
-      pump();
-    }, function (e) {
-      if (o.log) o.log("! callback threw: " + e);
+      setTimeout(function () {
+        busy = false;
+        if (job.cb) try { job.cb(err, a, b); } catch (e) { if (o.log) o.log("! callback threw: " + e); }
+        pump();
+      }, 0);
     });
     try {
       job.op(function (err?: any, a?: any, b?: any) {

@@ -11,7 +11,7 @@ import { identify } from "../src/dialect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { applyNoDialect } from "../tools/dialect-cost";
+import { applyNoDialect } from "../tools/no-dialect";
 
 /** A rig on the given model; its port (tools/sim900-emulator/faulty-port.ts) records every write. */
 function rig(model: "sim900" | "sim800", events: string[][] = []): Promise<FaultyRig> {
@@ -31,7 +31,7 @@ describe("identify(ATI's answer)", () => {
   });
 });
 
-describe("the bench's no-dialect build (tools/no-dialect.patch)", () => {
+describe("the bench's no-dialect build (tools/no-dialect.ts)", () => {
   it("applies to the sources and takes out every use of the dialect, so the bench can measure its cost", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-nodialect-"));
     try {

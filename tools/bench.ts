@@ -82,7 +82,7 @@ async function sizes() {
   rows.push({ group: "size", what: "all email parts as stored by npm run flash (pretokenised, dist/storage/)", value: `${storedAll} B (${kb(storedAll)})`, budget: `(<= ${BUDGET.allParts} B minified)` });
   try {
     const d = await dialectCost();
-    rows.push({ group: "size", what: "SIM800 dialect on core + send: built with and without it (tools/no-dialect.patch), minified", value: `${d.minified} B (${d.without.minified} -> ${d.with.minified})`, budget: `<= ${BUDGET.dialect} B`, ok: d.minified <= BUDGET.dialect });
+    rows.push({ group: "size", what: "SIM800 dialect on core + send: built with and without it (tools/no-dialect.ts), minified", value: `${d.minified} B (${d.without.minified} -> ${d.with.minified})`, budget: `<= ${BUDGET.dialect} B`, ok: d.minified <= BUDGET.dialect });
     rows.push({ group: "size", what: "SIM800 dialect on core + send, as stored (pretokenised)", value: `${d.stored} B (${d.without.stored} -> ${d.with.stored})` });
   } catch (e) {
     rows.push({ group: "size", what: "SIM800 dialect on core + send", value: "n/a: " + (e as Error).message, budget: `<= ${BUDGET.dialect} B`, ok: false });

@@ -1,6 +1,6 @@
 // What the SIM800 dialect costs in flash on core + send (its budget: 300 B minified): the two bundles
-// built from the sources as they are, less the same two built from the sources with
-// tools/no-dialect.patch applied, which takes out every use of src/dialect.ts and nothing else. Both
+// built from the sources as they are, less the same two built from the sources with the replacements
+// of tools/no-dialect.ts, which take out every use of src/dialect.ts and nothing else. Both
 // builds run in temporary directories with the same rollup config, so only the dialect differs.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,10 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pretokenise } from "./pretokenise.mjs";
 import { isMain } from "./espruino-process";
+import { applyNoDialect } from "./no-dialect";
 
 const ROOT = path.join(__dirname, "..");
 const BUNDLES = ["sim900-email.js", "sim900-email-send.js"];
-export const NO_DIALECT_PATCH = path.join(ROOT, "tools", "no-dialect.patch");
 
 export interface Build { minified: number; stored: number }
 export interface DialectCost { with: Build; without: Build; minified: number; stored: number }
@@ -23,12 +23,6 @@ function copySources(): string {
   for (const f of ["tsconfig.json", "package.json", "rollup.config.mjs"]) fs.copyFileSync(path.join(ROOT, f), path.join(tmp, f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
   return tmp;
-}
-
-/** Applies the no-dialect patch to a copy made by copySources(); an error says why it did not apply. */
-export function applyNoDialect(dir: string): void {
-  const r = spawnSync("git", ["apply", NO_DIALECT_PATCH], { cwd: dir, encoding: "utf8" });
-  if (r.status !== 0) throw new Error("tools/no-dialect.patch does not apply to the sources (make it again): " + (r.stderr || r.error));
 }
 
 async function build(dir: string): Promise<Build> {

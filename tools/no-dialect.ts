@@ -1,0 +1,39 @@
+// The sources without the SIM800 dialect, for tools/dialect-cost.ts: every use of src/dialect.ts
+// taken out (the model found from ATI, the SSL refusal, AT+EMAILSSL only where the modem has it, the
+// DOWNLOAD body) and nothing else. Exact replacements, each of which must match once, so that an
+// unrelated edit elsewhere in a file cannot break them; test/dialect.test.ts checks that they still
+// do and that no use of the dialect is left.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const NO_DIALECT: { file: string; from: string; to: string }[] = [
+  { file: "modem.ts", from: 'import { DIALECTS, identify, Dialect } from "./dialect";', to: 'import type { Dialect } from "./dialect";' },
+  { file: "modem.ts", from: '      if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800");\n', to: "" },
+  { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
+  {
+    file: "modem.ts",
+    from: `m.at(m.dialect ? "AT" : "ATI", { timeout: 1000 }, function (err, res) {
+          if (!err && !m.dialect) {
+            var line = res.lines.join(" "), k = identify(line);
+            if (!k && o.onEvent) o.onEvent("MODEL", line);
+            m.dialect = DIALECTS[k || "sim900"];
+          }`,
+    to: 'm.at("AT", { timeout: 1000 }, function (err) {',
+  },
+  { file: "modem.ts", from: "    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI\n", to: "" },
+  { file: "smtp.ts", from: 'import type { Dialect } from "./dialect";\n', to: "" },
+  { file: "smtp.ts", from: '    var d = (m.dialect as Dialect).download;\n    text = d ? text || "\\r\\n" : text + "\\x1a";\n', to: '    text += "\\x1a";\n' },
+  { file: "smtp.ts", from: '(line === ">" || line === "DOWNLOAD") && ', to: 'line === ">" && ' },
+  { file: "smtp.ts", from: 'm.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), ', to: 'm.at("AT+SMTPBODY", ' },
+];
+
+/** Applies NO_DIALECT to a copy of the sources in `dir` (dir/src/...); throws naming a replacement that
+ *  does not match exactly once. */
+export function applyNoDialect(dir: string): void {
+  for (const r of NO_DIALECT) {
+    const f = path.join(dir, "src", r.file), s = fs.readFileSync(f, "utf8");
+    const n = s.split(r.from).length - 1;
+    if (n !== 1) throw new Error(`tools/no-dialect.ts: ${JSON.stringify(r.from.slice(0, 60))} is found ${n} times in src/${r.file}, not once (update the list)`);
+    fs.writeFileSync(f, s.replace(r.from, () => r.to));
+  }
+}
