@@ -32,7 +32,7 @@ export interface Options {
   from?: { address: string; name?: string };
   /** Bytes per AT+SMTPFT / AT+POP3READ request (1..1460), default 512. */
   chunk?: number;
-  /** Attachment ring buffer bytes, default 1024. */
+  /** Attachment ring buffer bytes, default `chunk` (a request never takes more). */
   ring?: number;
   /** AT transcript, passwords masked. */
   log?: (line: string) => void;
@@ -71,7 +71,7 @@ export function resolve(options: Options): Resolved {
   o.cid = o.cid || 1;
   o.timeout = o.timeout || 30;
   o.chunk = o.chunk || 512;
-  o.ring = o.ring || 1024;
+  o.ring = o.ring || o.chunk; // a request never takes more than chunk bytes
   o.atTimeout = o.atTimeout || 5000;
   // a step that waits on a mail server: AT+EMAILTO plus a margin for the network
   o.serverTimeout = o.serverTimeout || (o.timeout + 15) * 1000;

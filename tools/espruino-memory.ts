@@ -12,7 +12,7 @@ import { espruinoBinary, ESPRUINO_USAGE, isMain } from "./espruino-process";
 
 const KB = 1024;
 
-// Default chunk (512) and ring (1024): what a user gets without tuning.
+// Default chunk (512) and ring (512): what a user gets without tuning.
 const OPTIONS = `{ apn: "internet", atTimeout: 3000, serverTimeout: 8000,
   smtp: { host: "smtp.example.com", port: 25, user: "unit7", password: "secret" },
   pop3: { host: "pop.example.com", port: 110, user: "unit7", password: "secret" },
@@ -113,7 +113,7 @@ export async function memoryFigures(): Promise<BoardFigures[]> {
 
 async function main() {
   console.log("JsVars in use on Espruino (process.memory().usage after a GC), the module's own: harness and stub module subtracted;");
-  console.log("module in Storage, chunk 512, ring 1024; peaks sampled after every serial chunk\n");
+  console.log("module in Storage, chunk 512, ring 512; peaks sampled after every serial chunk\n");
   console.log("| operation | bytes moved | writes replayed | code | loaded | peak connecting | after connect | peak of the operation | harness subtracted (loaded / connecting / idle / peak) |");
   console.log("|---|---|---|---|---|---|---|---|---|");
   const rows = await memoryFigures();
