@@ -242,7 +242,10 @@ export function createModem(port: Port, o: Resolved): Modem {
     at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
       m.count++;
       // (one function for both kinds: each function a connection keeps costs about 9 JsVars)
-      m.ch.command(text, assign({ timeout: opts && opts.until ? o.serverTimeout : o.atTimeout } as CommandOptions, opts), done);
+      // (the caller's literal, made for this command, gets the timeout: no copy of it per command)
+      var c = (opts || {}) as CommandOptions;
+      if (!c.timeout) c.timeout = c.until ? o.serverTimeout : o.atTimeout;
+      m.ch.command(text, c, done);
     },
     ensure: ensure,
     logout: function (done: (err?: EmailError | null) => void) {
