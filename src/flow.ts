@@ -13,13 +13,13 @@ export function series(steps: Step[], done: (err?: any) => void): void {
   next();
 }
 
-/** Wraps `cb` so that only its first call goes through, and a throwing callback cannot break us. */
-export function once(cb: Callback | undefined, onThrow?: (e: any) => void): Callback {
+/** Wraps `cb` so that only its first call goes through. */
+export function once(cb: Callback): Callback {
   var called = false;
   return function (err?: any, a?: any, b?: any) {
     if (called) return;
     called = true;
-    if (cb) try { cb(err, a, b); } catch (e) { if (onThrow) onThrow(e); }
+    cb(err, a, b);
   };
 }
 
