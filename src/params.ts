@@ -16,7 +16,9 @@ import { typedError } from "./errors";
 // `whole`: the default maxSize of retrieve and fetch, the most of a message held in RAM at once.
 export var LIMITS = { whole: 4096, host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5, charset: 16 };
 
-var UNSAFE = /[^ !#-~]/; // printable ASCII but the quote
+/** What quote() refuses: anything but printable ASCII, and the quote. (Also what puts a subject into
+ *  hex: src/mail/hex.ts.) */
+export var UNSAFE = /[^ !#-~]/;
 
 /** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password). */
 export function quote(command: string, field: string, value: any, max: number, optional?: boolean): string {

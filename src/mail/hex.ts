@@ -2,6 +2,8 @@
 // (SIM900 manual 2.12: "TEST" -> "54455354"). Meant for a subject or a body of a few KB: per-char
 // work, done on 64-char blocks so that charCodeAt never walks a long Espruino string.
 
+import { UNSAFE } from "../params";
+
 var HEXD = "0123456789ABCDEF";
 
 function each(s: string, fn: (c: number) => void) {
@@ -22,11 +24,11 @@ export function isAscii(s: string): boolean {
 
 /** Whether subject and body go to the modem as hex of their UTF-8 bytes (manual 2.12: the way a
  *  charset other than ASCII is sent): with a charset, or when the subject has a character quote()
- *  refuses (src/params.ts: a quote, a control or a non-ASCII one) or the body one that is not ASCII
+ *  refuses (UNSAFE: a quote, a control or a non-ASCII one) or the body one that is not ASCII
  *  text (Ctrl-Z or ESC would end or cancel it). In hex, nothing can end either early. (Here, in the
  *  send part, not in the core: only sending needs it.) */
 export function hexMode(charset: string | undefined, subject: string, body: string): boolean {
-  return !!charset || /[^ !#-~]/.test(subject) || !isAscii(body);
+  return !!charset || UNSAFE.test(subject) || !isAscii(body);
 }
 
 /**
