@@ -241,8 +241,8 @@ export function createModem(port: Port, o: Resolved): Modem {
     count: 0,
     at: function (text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void) {
       m.count++;
-      // (one function for both kinds: each function a connection keeps costs about 9 JsVars)
-      // (the caller's literal, made for this command, gets the timeout: no copy of it per command)
+      // One function for both kinds (each function a connection keeps costs about 9 JsVars); the
+      // caller's literal, made for this command, gets the timeout itself (no copy per command).
       var c = (opts || {}) as CommandOptions;
       if (!c.timeout) c.timeout = c.until ? o.serverTimeout : o.atTimeout;
       m.ch.command(text, c, done);

@@ -142,7 +142,10 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   function setting(err?: EmailError | null) {
     if (err) return done(err);
     var st = todo[i++];
-    if (!st) return (todo = []), body(); // the settings are done: none held during the transfer
+    if (!st) {
+      todo = []; // the settings are done: none held during the transfer
+      return body();
+    }
     m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
       if (!err) {
         if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
