@@ -1,4 +1,4 @@
-// Tiny control-flow helpers: steps run one after another; a callback runs at most once.
+// Tiny control-flow helpers: steps run one after another; options copied.
 
 export type Callback = (err?: any, a?: any, b?: any) => void;
 export type Step = (next: (err?: any) => void) => void;
@@ -11,16 +11,6 @@ export function series(steps: Step[], done: (err?: any) => void): void {
     else steps[i++](next);
   }
   next();
-}
-
-/** Wraps `cb` so that only its first call goes through. */
-export function once(cb: Callback): Callback {
-  var called = false;
-  return function (err?: any, a?: any, b?: any) {
-    if (called) return;
-    called = true;
-    cb(err, a, b);
-  };
 }
 
 /** Copies the own and inherited enumerable properties of `from` onto `to`; `from` may be null

@@ -3,7 +3,7 @@
 // forgets what the modem knew, and the next operation prepares it again.
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { typedError, codeError, EmailError } from "./errors";
-import { once, assign, Step, Callback } from "./flow";
+import { assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
 import { DIALECTS, identify, Dialect } from "./dialect";
 import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN } from "./power-urcs";
@@ -145,7 +145,7 @@ var NEWS = new RegExp("^\\+SAPBR \\d+: DEACT|^" + [RDY, NORMAL_POWER_DOWN, UNDER
 
 export function createModem(port: Port, o: Resolved): Modem {
   var cid = o.cid;
-  var ops: { op: (done: Callback) => void; cb?: Callback }[] = [];
+  var ops: any[] = []; // operation, callback, operation, callback...
   var busy = false;
   var pollTimer: any;
 
@@ -258,7 +258,7 @@ export function createModem(port: Port, o: Resolved): Modem {
       });
     },
     run: function (op: (done: Callback) => void, cb?: Callback) {
-      ops.push({ op: op, cb: cb });
+      ops.push(op, cb);
       pump();
     },
     close: function () {
@@ -271,37 +271,41 @@ export function createModem(port: Port, o: Resolved): Modem {
   function pump() {
     if (busy || !ops.length) return;
     busy = true;
-    var job = ops.shift() as { op: (done: Callback) => void; cb?: Callback };
+    var op = ops.shift() as (done: Callback) => void, cb = ops.shift() as Callback | undefined, over = false;
     // The caller's callback runs on a fresh stack, after the module's has unwound: what the operation
     // held by then (its closures, the serial handler's frames) is free (a streamed retrieve ends with
     // about 100 JsVars fewer), and a callback that takes long cannot sit inside the data handler.
-    var done = once(function (err?: any, a?: any, b?: any) {
+    function finish(err?: any, a?: any, b?: any) {
       setTimeout(function () {
         busy = false;
-        if (job.cb) try { job.cb(err, a, b); } catch (e) { if (o.log) o.log("! callback threw: " + e); }
+        if (cb) try { cb(err, a, b); } catch (e) { if (o.log) o.log("! callback threw: " + e); }
         pump();
       }, 0);
-    });
-    try {
-      job.op(function (err?: any, a?: any, b?: any) {
-        if (!err) return done(null, a, b);
-        // The one place that ends what the modem was in the middle of when an operation failed on
-        // our side: a POP3 session is logged out (accepted even with response data unread, manual
-        // 2.19), an SMTP step is followed by closing the bearer, which ends an open send (+SMTPSEND:
-        // 61). Inline: a function of its own would be kept for the session (~9 JsVars).
-        var fail = function () { done(err); }, c = err.command || "";
-        m.cache = {};
-        if (!resets(err)) return fail();
-        m.ready = false;
-        if (c.indexOf("POP3") === 0) {
-          if (!m.pop3) return fail(); // already logged out (a failed fetch logs out itself)
-          m.logout(function () { m.pop3 = 0; fail(); });
-        } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, fail);
-        else fail();
-      });
-    } catch (e) {
-      done(e);
     }
+    // One closure per operation, called once: after a failure on our side it first ends what the
+    // modem was in the middle of: a POP3 session is logged out (accepted even with response data
+    // unread, manual 2.19), an SMTP step is followed by closing the bearer, which ends an open send
+    // (+SMTPSEND: 61).
+    function end(err?: any, a?: any, b?: any) {
+      if (over) return;
+      over = true;
+      if (!err) return finish(null, a, b);
+      var fail = function () { finish(err); }, c = err.command || "";
+      m.cache = {};
+      if (!resets(err)) return fail();
+      m.ready = false;
+      if (c.indexOf("POP3") === 0) {
+        if (!m.pop3) return fail(); // already logged out (a failed fetch logs out itself)
+        m.logout(function () { m.pop3 = 0; fail(); });
+      } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, fail);
+      else fail();
+    }
+    try {
+      op(end);
+    } catch (e) {
+      if (!over) { over = true; finish(e); }
+    }
+    op = null as any; // what the operation needs, its own closures hold
   }
 
   /** The modem's news (NEWS): true when the line was one. A bearer drop, a reboot or a power-down
