@@ -138,81 +138,75 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   // The list is not kept while sending (a Setting costs ~7 JsVars): what it takes goes into the cache.
   s = null as any;
 
-  // The settings one by one (one function, not a closure per setting held while sending), then the body.
-  function setting(err?: EmailError | null) {
-    if (err) return done(err);
-    var st = todo[i++];
-    if (!st) {
-      todo = []; // the settings are done: none held during the transfer
-      return body();
-    }
-    m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
-      if (!err) {
-        if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
-        else m.cache[st.key] = st.cmd;
-      }
-      setting(err);
-    });
-  }
-
-  // SIM900 2.8: the body after the ">" prompt, ended by Ctrl-Z (the body cannot hold one: hex
-  // otherwise). SIM800 p296: "DOWNLOAD", then exactly <length> bytes; no Ctrl-Z, so the body is never
-  // empty (a line end stands for none). Printable ASCII or hex either way: the length counts bytes.
-  function body() {
-    var d = (m.dialect as Dialect).download;
-    text = d ? text || "\r\n" : text + "\x1a";
-    // the prompt (the line ">") or the line DOWNLOAD; any other line is not ours. Once written, the
-    // body (up to 4 KB, twice that as hex) is not held through the attachment's transfer.
-    function write(line: string): boolean {
-      return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), (text = ""), true);
-    }
-    m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), { onLine: write }, function (err) {
-      if (err) done(err);
-      else m.at("AT+SMTPSEND", { until: ["+SMTPFT: 1,", "+SMTPSEND:"] }, function (err, res) { finished(err, res.result); });
-    });
-  }
-
-  // The attachment's bytes go through one buffer of at most `ring` bytes (1024): RAM stays the same
-  // whatever the attachment's size. Producer pieces are byte strings or Uint8Arrays.
   var f = msg.attachment;
   var size = m.o.ring;
   var off = 0;
   var buf = "";
   var eof = !f;
 
-  /** Tops the buffer up from data or read(max); returns an error if read() threw. */
-  function fill(): EmailError | void {
+  // The settings one by one, then the body (one function for both: each function the send holds
+  // costs about 9 JsVars, and a closure per setting would be held while sending).
+  // SIM900 2.8: the body after the ">" prompt, ended by Ctrl-Z (the body cannot hold one: hex
+  // otherwise). SIM800 p296: "DOWNLOAD", then exactly <length> bytes; no Ctrl-Z, so the body is never
+  // empty (a line end stands for none). Printable ASCII or hex either way: the length counts bytes.
+  function setting(err?: EmailError | null) {
+    if (err) return done(err);
+    var st = todo[i++];
+    if (st)
+      return m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
+        if (!err) {
+          if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
+          else m.cache[st.key] = st.cmd;
+        }
+        setting(err);
+      });
+    todo = []; // the settings are done: none held during the transfer
+    var d = (m.dialect as Dialect).download;
+    text = d ? text || "\r\n" : text + "\x1a";
+    // the prompt (the line ">") or the line DOWNLOAD; any other line is not ours. Once written, the
+    // body (up to 4 KB, twice that as hex) is not held through the attachment's transfer.
+    m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), {
+      onLine: function (line: string): boolean {
+        return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), (text = ""), true);
+      },
+    }, function (err) {
+      if (err) done(err);
+      else m.at("AT+SMTPSEND", { until: ["+SMTPFT: 1,", "+SMTPSEND:"] }, finished);
+    });
+  }
+
+  // The answer to AT+SMTPSEND or AT+SMTPFT (it creates no closure: its scope is not kept).
+  function finished(err: EmailError | null, res: { result: string }) {
+    var line = res.result, x = /^\+SMTPSEND: *(\d+)/.exec(line);
+    if (err) {
+      if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
+      return done(err);
+    }
+    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.count - first, size: sent });
+    x = /^\+SMTPFT: *1,(\d+)/.exec(line);
+    // (not inlined: the closures transfer makes would keep this scope, and the answer with it)
+    if (x) return /*#__NOINLINE__*/ transfer(+x[1]);
+    done(typedError(C, "ERROR", "unexpected answer " + line));
+  }
+
+  // Manual 2.11: "+SMTPFT: 1,<max>" invites a request of at most max bytes; 0 ends the attachment.
+  // The bytes go through one buffer of at most `ring` bytes, topped up from data or read(max): RAM
+  // stays the same whatever the attachment's size. Producer pieces are byte strings or Uint8Arrays.
+  function transfer(max: number) {
     while (!eof && buf.length < size) {
       var want = size - buf.length, d = (f as Attachment).data, p: any;
       try {
         p = d === undefined ? ((f as Attachment).read as (n: number) => any)(want) : typeof d === "string" ? d.substr(off, want) : d.subarray(off, off + want);
         off += want;
       } catch (e) {
-        return typedError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e);
+        return done(typedError("SMTPFT", "ARGUMENT", "attachment read() threw: " + e));
       }
       if (!p || !p.length) eof = true;
       else buf += typeof p === "string" ? p : typeof E !== "undefined" ? E.toString(p) : String.fromCharCode.apply(null, p);
     }
-  }
-
-  function finished(err: EmailError | null, line: string) {
-    var x = /^\+SMTPSEND: *(\d+)/.exec(line);
-    if (err) {
-      if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
-      return done(err);
-    }
-    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.count - first, size: sent });
-    var ft = /^\+SMTPFT: *1,(\d+)/.exec(line);
-    if (ft) return transfer(+ft[1]);
-    done(typedError(C, "ERROR", "unexpected answer " + line));
-  }
-
-  // manual 2.11: "+SMTPFT: 1,<max>" invites a request of at most max bytes; 0 ends the attachment.
-  function transfer(max: number) {
-    var bad = fill();
-    if (bad) return done(bad);
+    p = 0; // the closures below keep this scope: not the piece too
     var n = Math.min(m.o.chunk, max, buf.length);
-    if (!n) return m.at("AT+SMTPFT=0", { until: ["+SMTPSEND:"] }, function (err, res) { finished(err, res.result); });
+    if (!n) return m.at("AT+SMTPFT=0", { until: ["+SMTPSEND:"] }, finished);
     var k = 0;
     m.at("AT+SMTPFT=" + n, {
       until: ["+SMTPFT: 1,", "+SMTPSEND:"],
@@ -230,7 +224,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
       if (err && !k && err.type !== "ERROR") m.ch.port.write(new Array(n + 1).join("\0"));
       sent += k;
       if (!err && msg.progress) try { msg.progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
-      finished(err, res.result);
+      finished(err, res);
     });
   }
 
