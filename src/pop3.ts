@@ -7,9 +7,7 @@ import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
-
-// Manual 2.14: the +POP3IN codes only the login gives, in src/errors.ts's form (the shared ones are there).
-export var POP3IN_CODES = "|65POP3 server response error|66POP3 server rejects login|67Incorrect POP3 user name|68Incorrect POP3 user name or password";
+import { POP3IN_CODES } from "./pop3-codes";
 
 // for the fetch part, which reads headers line by line too
 export { createLineSplitter };
@@ -79,7 +77,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 }
 
 /** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
-export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
+function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var C = "POP3READ";
   var arrived = false;
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
@@ -93,9 +91,14 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
     m.ch.waiter = null;
     read();
   }
-  function end(err?: EmailError | null) {
-    m.ch.on("+POP3READ: 3,", urc, true); // (no timer to clear: the wait below has fired or was cleared by urc)
-    done(err);
+  // The end, with an error or not; also the waiter that close(), a bearer drop or a reboot end
+  // (type, message), and the wait's timeout. (One function for all three: each costs ~9 JsVars.)
+  function end(err?: EmailError | string | null, message?: string) {
+    if (timer) clearTimeout(timer);
+    timer = 0;
+    m.ch.waiter = null;
+    m.ch.on("+POP3READ: 3,", urc, true);
+    done(message ? typedError(C, err as string, message) : (err as EmailError | null));
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
     if (err) return done(err);
@@ -129,18 +132,12 @@ export function multi(m: Modem, args: string, chunk: number, onSlice: (s: string
       // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
       // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
       // drop or a reboot end the wait (channel.abort).
-      m.ch.waiter = stop;
+      m.ch.waiter = end;
       timer = setTimeout(function () {
-        stop("TIMEOUT", "no data from the POP3 server");
+        timer = 0;
+        end("TIMEOUT", "no data from the POP3 server");
       }, m.o.serverTimeout);
     });
-  }
-
-  function stop(type: string, message: string) {
-    m.ch.waiter = null;
-    clearTimeout(timer); // harmless when it is the timer itself that fired
-    timer = 0;
-    end(typedError(C, type, message));
   }
 }
 
@@ -151,23 +148,21 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
   var buf = "";
+  var size = 0;
   var problem: EmailError | null = null;
   // Once a problem is set, the rest is drained and discarded: the modem takes no other command
-  // until all is read. Streaming, this runs per slice: short, its rare steps in functions.
-  var ds = createDotStream(onData ? function (s) {
-    if (!problem) try { onData!(s); } catch (e) { /*#__NOINLINE__*/ threw(e); }
-  } : function (s) {
+  // until all is read. One function for every slice, both ways (a function costs ~9 JsVars).
+  var ds = createDotStream(function (s) {
+    size += s.length;
     if (problem) return;
-    if (buf.length + s.length > max) {
+    if (onData) try { onData(s); } catch (e) { problem = typedError(C, "ERROR", "onData threw: " + e); }
+    else if (buf.length + s.length > max) {
       buf = "";
       problem = typedError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
     } else buf += s;
-  }, function () {});
-  function threw(e: any) {
-    problem = typedError(C, "ERROR", "onData threw: " + e);
-  }
+  });
   multi(m, args, opts.chunk || m.o.chunk, ds.push, function (err) {
-    var info: any = { size: ds.bytes() };
+    var info: any = { size: size };
     if (!onData) info.message = buf;
     done(err || problem, err || problem ? undefined : info);
   });

@@ -9,11 +9,10 @@ import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError } from "./kit";
 
 import { toHex, hexMode } from "./mail/hex";
+import { SMTP_CODES } from "./smtp-codes";
 
 declare var E: any;
 
-// Manual 2.10: the +SMTPSEND codes only SMTP gives, in src/errors.ts's form (the shared ones are there).
-export var SMTP_CODES = "|65SMTP server response error|66SMTP server requires authentication|67SMTP authentication failed|68Bad recipient";
 
 export interface Address {
   address: string;
@@ -111,7 +110,7 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
 }
 
 /** The commands that bring the modem from what `cache` says it holds to `want`. */
-export function plan(cache: { [key: string]: string }, want: Setting[]): Setting[] {
+function plan(cache: { [key: string]: string }, want: Setting[]): Setting[] {
   var out: Setting[] = [];
   var keep: { [key: string]: boolean } = {};
   var i;
@@ -139,6 +138,8 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
   s = null as any;
 
   var f = msg.attachment;
+  var progress = msg.progress;
+  msg = null as any; // nor the message: its subject, body and recipients are in the settings
   var size = m.o.ring;
   var off = 0;
   var buf = "";
@@ -223,7 +224,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
       // again (the send fails, and no AT+SMTPFT=0 ever lets those bytes go out as an email).
       if (err && !k && err.type !== "ERROR") m.ch.port.write(new Array(n + 1).join("\0"));
       sent += k;
-      if (!err && msg.progress) try { msg.progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
+      if (!err && progress) try { progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
       finished(err, res);
     });
   }

@@ -60,7 +60,7 @@ for (var i = 0; i < CASES_VALUE; i++) {
   var got = "", ends = 0, ds = L.createDotStream(function (s) { got += s; }, function () { ends++; });
   var sl = cutAll(raw, 16);
   for (j = 0; j < sl.length; j++) ds.push(sl[j]);
-  out("dot", i, [got, ends, ds.bytes()]);
+  out("dot", i, [got, ends]);
   // line splitter
   var ls = [], sp = L.createLineSplitter(function (l, t) { ls.push([l, t]); }, 3 + rnd(20));
   sl = cutAll(text(20), 1 + rnd(8));

@@ -6,28 +6,19 @@ import { find } from "../strings";
 export interface DotStream {
   /** Feed the next raw slice. Ignored once the end has been seen. */
   push(slice: string): void;
-  /** Message bytes delivered to onData so far. */
-  bytes(): number;
 }
 
 /**
  * onData gets the message de-stuffed, without the status line and without the final ".\r\n" (the CRLF
  * ending the last message line is delivered). At most one onData call per push, none with "".
- * onEnd is called once, after the last onData; anything after the terminator is ignored.
+ * onEnd, if given, is called once, after the last onData; anything after the terminator is ignored.
  * The status line is not checked (the caller knows it asked for a multi-line "+OK" answer).
+ * (No byte count: the consumer counts what it gets. Each function a stream holds costs ~9 JsVars.)
  */
-export function createDotStream(onData: (s: string) => void, onEnd: () => void): DotStream {
+export function createDotStream(onData: (s: string) => void, onEnd?: () => void): DotStream {
   var carry = "";   // held-back tail: "", "\r", "\r\n", "\r\n." or "\r\n.\r"
   var state = 0;    // 0: in the status line, 1: its CRLF not yet dropped, 2: in the message, 3: done
-  var count = 0;
   var plain = false; // state 2 and nothing held: the next slice may take the short path
-
-  // Delivers s (less the status line's CRLF at its start, the first time) and moves to state `next`.
-  function give(s: string, next: number) {
-    if (state < 2) s = s.substring(2);
-    state = next;
-    if (s) { count += s.length; onData(s); }
-  }
 
   // Everything but the common slice: the status line, a held tail, a line that starts with a dot.
   // One scan for "\n." finds both the stuffed lines and the terminator.
@@ -57,9 +48,13 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
           out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
           from = d + 3;
         } else if (c === "\r" && s[d + 3] === "\n") {
+          // up to the CRLF before the final dot (less the status line's CRLF, if it is still there)
           plain = false;
-          give(out + s.substring(from, d + 1), 3); // up to the CRLF before the final dot
-          onEnd();
+          s = out + s.substring(from, d + 1);
+          if (state < 2) s = s.substring(2);
+          state = 3;
+          if (s) onData(s);
+          if (onEnd) onEnd();
           return;
         }
       }
@@ -67,7 +62,12 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     }
     carry = k ? s.substring(end) : "";
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
-    if (end) give(from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s, 2);
+    if (end) {
+      s = from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s;
+      if (state < 2) s = s.substring(2); // the status line's CRLF, the first time
+      state = 2;
+      if (s) onData(s);
+    }
     plain = state === 2 && !carry;
   }
 
@@ -77,11 +77,8 @@ export function createDotStream(onData: (s: string) => void, onEnd: () => void):
     // (A "\n" at the end may be reported by Espruino's indexOf: it fails the last-byte test anyway.)
     push: function (s: string) {
       var n = s.length;
-      if (plain && s[n - 1] > "\r" && s.indexOf("\n.") < 0) {
-        count += n;
-        onData(s);
-      } else /*#__NOINLINE__*/ slow(s);
+      if (plain && s[n - 1] > "\r" && s.indexOf("\n.") < 0) onData(s);
+      else /*#__NOINLINE__*/ slow(s);
     },
-    bytes: function () { return count; },
   };
 }
