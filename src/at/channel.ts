@@ -134,7 +134,14 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     next();
   }
 
-  function arm(c: Pending, ms: number) {
+  /** (Re)starts c's timeout. `settle`: c was disturbed and waits for its result line, which follows
+   *  at once (a bearer drop: "+SMTPSEND: 61") or never: SETTLE ms at most, from now. */
+  function arm(c: Pending, ms: number, settle?: boolean) {
+    if (settle) {
+      clearTimeout(c.timer);
+      c.last = 0;
+      if (SETTLE < ms) ms = SETTLE;
+    }
     c.timer = setTimeout(function () {
       if (cur !== c) return;
       var idle = Date.now() - reader.last;
@@ -144,12 +151,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     }, ms);
   }
 
-  /** A disturbed command's result line follows at once (a bearer drop: "+SMTPSEND: 61"), or never. */
-  function settle(c: Pending) {
-    clearTimeout(c.timer);
-    c.last = 0;
-    arm(c, SETTLE < c.opts.timeout ? SETTLE : c.opts.timeout);
-  }
 
   function next() {
     if (cur || closed || draining || !queue.length) return;
@@ -192,7 +193,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (f) {
         var name = commandName(c.text);
         // a disturbed command that waits for a result line may still get it, after OK or ERROR
-        if (c.fail) { if (c.opts.until) settle(c); else finish(c.fail); }
+        if (c.fail) { if (c.opts.until) arm(c, c.opts.timeout, true); else finish(c.fail); }
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
@@ -254,7 +255,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       var err = typedError(commandName(c.text), type, message);
       if (!serverOnly) return finish(err);
       c.fail = err;
-      if (c.opts.until) settle(c);
+      if (c.opts.until) arm(c, c.opts.timeout, true);
     },
     close: function () {
       if (closed) return;

@@ -90,11 +90,6 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
     if (text && (c !== "A" && c !== "a" || !ECHO.test(text))) ev.line(text);
   }
 
-  function fault(e: any) {
-    if (!ev.fault) throw e;
-    ev.fault(e);
-  }
-
   var r: Reader = {
     // A chunk that is all payload (most of a long read) goes on at once, in a function kept short:
     // Espruino lexes a function's whole text each time it runs.
@@ -105,7 +100,9 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
         else /*#__NOINLINE__*/ scan(chunk);
         r.last = now();
       } catch (e) {
-        /*#__NOINLINE__*/ fault(e);
+        // (inline: a function of its own would cost ~9 JsVars for the whole session)
+        if (!ev.fault) throw e;
+        ev.fault(e);
       }
     },
     last: 0,
