@@ -7,7 +7,8 @@ import { createReader, ReaderEvents } from "./reader";
 import { typedError, codeError, EmailError } from "../errors";
 
 export interface CommandOptions {
-  /** Milliseconds for the whole exchange, result line included. */
+  /** Milliseconds for the whole exchange, result line included; by default the channel's `times`
+   *  (atTimeout, or serverTimeout for a command with `until`). */
   timeout: number;
   /** Also wait for a line starting with one of these (it may come long after OK): the result. */
   until?: string[];
@@ -31,8 +32,19 @@ export interface CommandResult {
 
 export type CommandDone = (err: EmailError | null, res: CommandResult) => void;
 
+/** A channel's default timeouts, in milliseconds: for a command the modem answers itself, and for
+ *  one whose result line comes from a mail server (AT+EMAILTO plus a margin). */
+export interface Timeouts {
+  atTimeout: number;
+  serverTimeout: number;
+}
+
 export interface Channel {
-  command(text: string, opts: CommandOptions, done: CommandDone): void;
+  /** `opts` (null: none) is the caller's, made for this command: it gets the default timeout itself
+   *  (no copy per command). */
+  command(text: string, opts: Partial<CommandOptions> | null, done: CommandDone): void;
+  /** Commands taken so far. */
+  count: number;
   /** The port, for raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n (a field,
    *  not a write() method: each function a connection keeps costs about 9 JsVars). */
   readonly port: Port;
@@ -89,7 +101,7 @@ function startsWithAny(line: string, prefixes?: string[]): boolean {
 }
 
 /** `news`: the layer above's handler for its own URCs, tried first; true when the line was one. */
-export function createChannel(port: Port, log?: (line: string) => void, maxLine?: number, news?: (line: string) => boolean): Channel {
+export function createChannel(port: Port, log?: (line: string) => void, maxLine?: number, news?: (line: string) => boolean, times?: Timeouts): Channel {
   var queue: Pending[] = [];
   var cur: Pending | null = null;
   var listeners: { p: string; f: (line: string) => void }[] = [];
@@ -228,13 +240,17 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
 
   var self: Channel = {
     command: function (text, opts, done) {
+      self.count++;
       if (closed) {
         done(typedError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
         return;
       }
-      queue.push({ text: text, opts: opts, done: done, lines: [], ok: false, result: "", timer: 0, fail: null, n: 0, last: 0 });
+      var o = (opts || {}) as CommandOptions;
+      if (!o.timeout && times) o.timeout = o.until ? times.serverTimeout : times.atTimeout;
+      queue.push({ text: text, opts: o, done: done, lines: [], ok: false, result: "", timer: 0, fail: null, n: 0, last: 0 });
       next();
     },
+    count: 0,
     port: port,
     expect: function (n) {
       var c = cur;
