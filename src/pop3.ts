@@ -78,7 +78,6 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 
 /** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
-  var C = "POP3READ";
   var arrived = false;
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
   // One listener for the whole response (not one per read: a closure per chunk would pile up): the
@@ -98,7 +97,7 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
     timer = 0;
     m.ch.waiter = null;
     m.ch.on("+POP3READ: 3,", urc, true);
-    done(message ? typedError(C, err as string, message) : (err as EmailError | null));
+    done(message ? typedError("POP3READ", err as string, message) : (err as EmailError | null));
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
     if (err) return done(err);
@@ -125,7 +124,7 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
     }, function (err, res) {
       if (err || res.result) {
         if (res.result) m.pop3 = 0;
-        return end(err || codeError(C, resultCode(res.result)));
+        return end(err || codeError("POP3READ", resultCode(res.result)));
       }
       if (!more) return end();
       if (n || arrived) return read();
@@ -142,9 +141,7 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
 }
 
 export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callback) {
-  var C = "POP3CMD";
-  var lines = opts.lines;
-  var args = lines !== undefined ? "3," + int(C, "n", n, 1, 65535) + "," + int(C, "lines", lines, 0, 65535) : "4," + int(C, "n", n, 1, 65535);
+  // The closures below keep this scope for the whole transfer: no local is here that they do not need.
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
   var buf = "";
@@ -152,20 +149,21 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   var problem: EmailError | null = null;
   // Once a problem is set, the rest is drained and discarded: the modem takes no other command
   // until all is read. One function for every slice, both ways (a function costs ~9 JsVars).
-  var ds = createDotStream(function (s) {
+  var push = createDotStream(function (s) {
     size += s.length;
     if (problem) return;
-    if (onData) try { onData(s); } catch (e) { problem = typedError(C, "ERROR", "onData threw: " + e); }
+    if (onData) try { onData(s); } catch (e) { problem = typedError("POP3CMD", "ERROR", "onData threw: " + e); }
     else if (buf.length + s.length > max) {
       buf = "";
-      problem = typedError(C, "SIZE", "message " + n + " is larger than maxSize " + max);
+      problem = typedError("POP3CMD", "SIZE", "message " + n + " is larger than maxSize " + max);
     } else buf += s;
-  });
-  multi(m, args, opts.chunk || m.o.chunk, ds.push, function (err) {
-    var info: any = { size: size };
-    if (!onData) info.message = buf;
-    done(err || problem, err || problem ? undefined : info);
-  });
+  }).push;
+  multi(m, opts.lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", opts.lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
+    opts.chunk || m.o.chunk, push, function (err) {
+      var info: any = { size: size };
+      if (!onData) info.message = buf;
+      done(err || problem, err || problem ? undefined : info);
+    });
 }
 
 /** LIST and UIDL (AT+POP3CMD=1 and =2), each parsed as a stream of "n value" lines. */
