@@ -80,32 +80,32 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var arrived = false;
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
-  // One listener for the whole response (not one per read: a closure per chunk would pile up): the
-  // data has come from the network; when a read found none yet, the next read goes now.
-  function urc() {
-    arrived = true;
-    if (!timer) return;
-    clearTimeout(timer);
-    timer = 0;
-    m.ch.waiter = null;
-    read();
-  }
   // The end, with an error or not; also the waiter that close(), a bearer drop or a reboot end
   // (type, message), and the wait's timeout. (One function for all three: each costs ~9 JsVars.)
   function end(err?: EmailError | string | null, message?: string) {
     if (timer) clearTimeout(timer);
     timer = 0;
     m.ch.waiter = null;
-    m.ch.on("+POP3READ: 3,", urc, true);
+    m.ch.on("+POP3READ: 3,", read, true);
     done(message ? typedError("POP3READ", err as string, message) : (err as EmailError | null));
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
     if (err) return done(err);
-    m.ch.on("+POP3READ: 3,", urc);
+    m.ch.on("+POP3READ: 3,", read);
     read();
   });
 
-  function read() {
+  // The next read; also the one listener for the whole response, given "+POP3READ: 3,<n>" (not one
+  // per read: a closure per chunk would pile up; and not a function of its own: ~9 JsVars): the
+  // data has come from the network, and when the last read found none yet, the next read goes now.
+  function read(urc?: string) {
+    if (urc) {
+      arrived = true;
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = 0;
+      m.ch.waiter = null;
+    }
     var more = false, n = 0;
     arrived = false;
     m.at("AT+POP3READ=" + chunk, {
