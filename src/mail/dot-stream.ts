@@ -39,7 +39,7 @@ export function createDotStream(onData: (s: string) => void, onEnd?: () => void)
     // hold the longest tail that may still become "\r\n.\r\n" (the terminator) or "\r\n.."
     var n = s.length, z = s[n - 1];
     var k = z === "\r" ? (s.substring(n - 4) === "\r\n.\r" ? 4 : 1) : z === "\n" ? (s[n - 2] === "\r" ? 2 : 0) : z === "." && s.substring(n - 3) === "\r\n." ? 3 : 0;
-    var end = n - k, out = "", from = 0, d = s.indexOf("\n.");
+    var end = n - k, out = "", from = 0, d = s.indexOf("\n."), last = false;
     // d is a "\n" followed by "."; Espruino may also report a "\n" at the very end (d = n - 1)
     while (d >= 0 && d < n - 1) {
       if (s[d - 1] === "\r") {
@@ -48,27 +48,23 @@ export function createDotStream(onData: (s: string) => void, onEnd?: () => void)
           out += s.substring(from, d + 2); // "\r\n.." becomes "\r\n."
           from = d + 3;
         } else if (c === "\r" && s[d + 3] === "\n") {
-          // up to the CRLF before the final dot (less the status line's CRLF, if it is still there)
-          plain = false;
-          s = out + s.substring(from, d + 1);
-          if (state < 2) s = s.substring(2);
-          state = 3;
-          if (s) onData(s);
-          if (onEnd) onEnd();
-          return;
+          end = d + 1; // the terminator: up to the CRLF before the final dot
+          last = true;
+          break;
         }
       }
       d = s.indexOf("\n.", d + 1);
     }
-    carry = k ? s.substring(end) : "";
+    carry = k && !last ? s.substring(end) : "";
     // the held tail always starts with "\r" of a "\r\n", so the status CRLF is either all held or all sent
     if (end) {
       s = from ? out + s.substring(from, end) : end < n ? s.substring(0, end) : s;
       if (state < 2) s = s.substring(2); // the status line's CRLF, the first time
-      state = 2;
+      state = last ? 3 : 2;
       if (s) onData(s);
     }
     plain = state === 2 && !carry;
+    if (last && onEnd) onEnd();
   }
 
   return {
