@@ -1,4 +1,4 @@
-// Tiny control-flow helpers: steps run one after another; options copied.
+// Tiny control-flow helpers: steps run one after another (series); one object's properties copied onto another (assign).
 
 export type Callback = (err?: any, a?: any, b?: any) => void;
 export type Step = (next: (err?: any) => void) => void;

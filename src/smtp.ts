@@ -13,7 +13,6 @@ import { SMTP_CODES } from "./smtp-codes";
 
 declare var E: any;
 
-
 export interface Address {
   address: string;
   name?: string;

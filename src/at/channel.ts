@@ -163,7 +163,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     }, ms);
   }
 
-
   function next() {
     if (cur || closed || draining || !queue.length) return;
     var c = (cur = queue.shift() as Pending);
