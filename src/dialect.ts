@@ -5,17 +5,17 @@
 export interface Dialect {
   /** AT+EMAILSSL exists (SIM900 2.23); V1.09 has neither it nor the SSL codes 80..84. */
   ssl?: number;
-  /** The body as AT+SMTPBODY=<length>, "DOWNLOAD", exactly <length> bytes, OK (V1.09 p296); without
-   *  it, AT+SMTPBODY, the ">" prompt, the body and Ctrl-Z (SIM900 2.8). */
-  download?: number;
+  /** The line that asks for the body when it is AT+SMTPBODY=<length>, "DOWNLOAD", exactly <length>
+   *  bytes, OK (V1.09 p296); without it, AT+SMTPBODY, the ">" prompt, the body and Ctrl-Z (SIM900 2.8). */
+  download?: string;
 }
 
-export var DIALECTS: { [model: string]: Dialect } = { sim900: { ssl: 1 }, sim800: { download: 1 } };
+export var DIALECTS: { [model: string]: Dialect } = { sim900: { ssl: 1 }, sim800: { download: "DOWNLOAD" } };
 
-/** The model ATI's answer names: "SIM8" + two digits ("SIM800 R14.18", "SIM808 R14.18") is "sim800",
- *  "SIM9" + two digits ("SIM900 R11.0") "sim900", anything else "". (A group over a character class:
- *  Espruino 2v29 captures "" for a group over an alternation.) */
-export function identify(ati: string): string {
+/** The dialect of the model ATI's answer names: "SIM8" + two digits ("SIM800 R14.18", "SIM808 R14.18")
+ *  is the SIM800's, "SIM9" + two digits ("SIM900 R11.0") the SIM900's, anything else none. (A group
+ *  over a character class: Espruino 2v29 captures "" for a group over an alternation.) */
+export function identify(ati: string): Dialect | undefined {
   var x = /SIM([89])\d\d/.exec(ati);
-  return x ? "sim" + x[1] + "00" : "";
+  return x ? DIALECTS["sim" + x[1] + "00"] : undefined;
 }

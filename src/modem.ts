@@ -183,13 +183,13 @@ export function createModem(port: Port, o: Resolved): Modem {
     function sync(next: (err?: any) => void) {
       var left = 10;
       (function again() {
-        // ATI while the model is unknown: its answer names it ("SIM800 R14.18"); one naming none is
-        // reported and talked to as a SIM900. Unknown after a failed ATI: the next connect asks again.
-        m.at(m.dialect ? "AT" : "ATI", { timeout: 1000 }, function (err, res) {
+        // ATI every time (one code path): while the model is unknown its answer names it ("SIM800
+        // R14.18"); one naming none is reported and talked to as a SIM900. After a failed ATI: asked again.
+        m.at("ATI", { timeout: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines.join(" "), k = identify(line);
-            if (!k && o.onEvent) o.onEvent("MODEL", line);
-            m.dialect = DIALECTS[k || "sim900"];
+            var line = res.lines.join(" "), d = identify(line);
+            if (!d && o.onEvent) o.onEvent("MODEL", line);
+            m.dialect = d || DIALECTS.sim900;
           }
           if (!err || --left <= 0) return next(err);
           // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).

@@ -167,7 +167,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     // body (up to 4 KB, twice that as hex) is not held through the attachment's transfer.
     m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), {
       onLine: function (line: string): boolean {
-        return (line === ">" || line === "DOWNLOAD") && (m.ch.port.write(text), (text = ""), true);
+        return line === (d || ">") && (m.ch.port.write(text), (text = ""), true);
       },
     }, function (err) {
       if (err) done(err);

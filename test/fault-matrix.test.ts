@@ -59,7 +59,7 @@ function describeFault(f: Fault): string {
 // ---- the table ---------------------------------------------------------------------------------
 
 const CONNECT: { label: string; at: RegExp; emu: string; command: string | RegExp }[] = [
-  // the sync step: ATI on a modem whose model is not known yet (plain AT once it is)
+  // the sync step: ATI (its answer names the model while it is not known)
   { label: "ATI", at: /^ATI\r$/, emu: "I", command: "I" },
   { label: "ATE0", at: /^ATE0\r$/, emu: "E", command: /^E0?$/ },
   { label: "AT+CPIN?", at: /^AT\+CPIN\?/, emu: "CPIN", command: "CPIN" },

@@ -12,18 +12,18 @@ export const NO_DIALECT: { file: string; from: string; to: string }[] = [
   { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
   {
     file: "modem.ts",
-    from: `m.at(m.dialect ? "AT" : "ATI", { timeout: 1000 }, function (err, res) {
+    from: `m.at("ATI", { timeout: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines.join(" "), k = identify(line);
-            if (!k && o.onEvent) o.onEvent("MODEL", line);
-            m.dialect = DIALECTS[k || "sim900"];
+            var line = res.lines.join(" "), d = identify(line);
+            if (!d && o.onEvent) o.onEvent("MODEL", line);
+            m.dialect = d || DIALECTS.sim900;
           }`,
     to: 'm.at("AT", { timeout: 1000 }, function (err) {',
   },
   { file: "modem.ts", from: "    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI\n", to: "" },
   { file: "smtp.ts", from: 'import type { Dialect } from "./dialect";\n', to: "" },
   { file: "smtp.ts", from: '    var d = (m.dialect as Dialect).download;\n    text = d ? text || "\\r\\n" : text + "\\x1a";\n', to: '    text += "\\x1a";\n' },
-  { file: "smtp.ts", from: '(line === ">" || line === "DOWNLOAD") && ', to: 'line === ">" && ' },
+  { file: "smtp.ts", from: 'line === (d || ">") && ', to: 'line === ">" && ' },
   { file: "smtp.ts", from: 'm.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), ', to: 'm.at("AT+SMTPBODY", ' },
 ];
 

@@ -414,9 +414,10 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
     const rev = await at("AT+CGMR");
     show("firmware", rev.ok ? rev.lines.join(" ").replace(/^Revision: */, "") || "(empty)" : "? (" + rev.error + ")");
     // the model as connect() finds it (src/dialect.ts): a SIM800 has no AT+EMAILSSL to test
-    const ati = await at("ATI"), ident = ati.lines.join(" "), model = identify(ident);
+    const ati = await at("ATI"), ident = ati.lines.join(" "), found = identify(ident);
+    const model = Object.keys(DIALECTS).find((k) => DIALECTS[k] === found);
     show("model", (model || "unknown, talked to as sim900") + " (ATI: " + (ati.ok ? ident || "(empty)" : ati.error) + ")");
-    const dialect = DIALECTS[model || "sim900"];
+    const dialect = found || DIALECTS.sim900;
     const pin = await at("AT+CPIN?");
     const p = first(pin, /^\+CPIN: *(.*)$/);
     show("SIM", p ? p[1] : "? (" + (pin.error || pin.lines.join(" ")) + ")");
