@@ -266,39 +266,44 @@ export function createModem(port: Port, o: Resolved): Modem {
   function pump() {
     if (busy || !ops.length) return;
     busy = true;
-    var op = ops.shift() as (done: Callback) => void, cb = ops.shift() as Callback | undefined, over = false;
-    // The caller's callback runs on a fresh stack, after the module's has unwound: what the operation
-    // held by then (its closures, the serial handler's frames) is free (a streamed retrieve ends with
-    // about 100 JsVars fewer), and a callback that takes long cannot sit inside the data handler.
-    function finish(err?: any, a?: any, b?: any) {
+    var op = ops.shift() as (done: Callback) => void, cb = ops.shift() as Callback | undefined, over = 0;
+    // One function per operation (each one kept costs ~9 JsVars): the first call ends it; after a
+    // failure on our side it first ends what the modem was in the middle of: a POP3 session is
+    // logged out (accepted even with response data unread, manual 2.19), an SMTP step is followed
+    // by closing the bearer, which ends an open send (+SMTPSEND: 61). That recovery calls it again,
+    // with itself as `b` (over is 1 meanwhile); any other later call is ignored.
+    function end(err?: any, a?: any, b?: any) {
+      if (over > 1 || (over && b !== end)) return;
+      if (err) {
+        a = b = undefined;
+        if (!over) {
+          over = 1;
+          m.cache = {};
+          if (resets(err)) {
+            m.ready = false;
+            var c = err.command || "", back = function () { end(err, 0, end); };
+            if (c.indexOf("POP3") === 0) {
+              // (not when already logged out: a failed fetch logs out itself)
+              if (m.pop3) return m.logout(function () { m.pop3 = 0; back(); });
+            } else if (c.indexOf("SMTP") === 0) return m.at("AT+SAPBR=0," + cid, null, back);
+          }
+        }
+      }
+      over = 2;
+      // The caller's callback runs on a fresh stack, after the module's has unwound: what the
+      // operation held by then (its closures, the serial handler's frames) is free (a streamed
+      // retrieve ends with about 100 JsVars fewer), and a callback that takes long cannot sit
+      // inside the data handler.
       setTimeout(function () {
         busy = false;
-        if (cb) try { cb(err, a, b); } catch (e) { if (o.log) o.log("! callback threw: " + e); }
+        if (cb) try { cb(err || null, a, b); } catch (e) { if (o.log) o.log("! callback threw: " + e); }
         pump();
       }, 0);
-    }
-    // One closure per operation, called once: after a failure on our side it first ends what the
-    // modem was in the middle of: a POP3 session is logged out (accepted even with response data
-    // unread, manual 2.19), an SMTP step is followed by closing the bearer, which ends an open send
-    // (+SMTPSEND: 61).
-    function end(err?: any, a?: any, b?: any) {
-      if (over) return;
-      over = true;
-      if (!err) return finish(null, a, b);
-      var fail = function () { finish(err); }, c = err.command || "";
-      m.cache = {};
-      if (!resets(err)) return fail();
-      m.ready = false;
-      if (c.indexOf("POP3") === 0) {
-        if (!m.pop3) return fail(); // already logged out (a failed fetch logs out itself)
-        m.logout(function () { m.pop3 = 0; fail(); });
-      } else if (c.indexOf("SMTP") === 0) m.at("AT+SAPBR=0," + cid, null, fail);
-      else fail();
     }
     try {
       op(end);
     } catch (e) {
-      if (!over) { over = true; finish(e); }
+      end(e); // ignored when it had ended
     }
     op = null as any; // what the operation needs, its own closures hold
   }

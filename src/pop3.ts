@@ -2,6 +2,7 @@
 // their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
 import type { Modem } from "./modem";
+import type { CommandResult } from "./at/channel";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
@@ -76,10 +77,32 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
   });
 }
 
+/** The options of one multi-line response's reads (one object for all of them), with what the
+ *  last read's "+POP3READ: <1|2>,<n>" said. */
+interface Reads {
+  ends: string[];
+  onLine: (this: Reads, line: string) => boolean;
+  onData: (s: string) => void;
+  m: Modem;
+  more: boolean;
+  n: number;
+}
+
+/** A read's "+POP3READ: <1|2>,<n>" line, as its options' onLine (`this`: them): a function of the
+ *  module, not a closure per read (manual 2.19: exactly n raw bytes follow, whatever they contain). */
+function readLine(this: Reads, line: string): boolean {
+  var x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
+  if (!x) return false;
+  this.more = x[1] === "1";
+  this.m.ch.expect((this.n = +x[2]));
+  return true;
+}
+
 /** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var arrived = false;
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
+  var reads: Reads;
   // The end, with an error or not; also the waiter that close(), a bearer drop or a reboot end
   // (type, message), and the wait's timeout. (One function for all three: each costs ~9 JsVars.)
   function end(err?: EmailError | string | null, message?: string) {
@@ -91,65 +114,66 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
   }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
     if (err) return done(err);
+    // made here, not before: nothing held while AT+POP3CMD waits (ends: manual 2.19, the read's
+    // answer when the session broke)
+    reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0 };
     m.ch.on("+POP3READ: 3,", read);
     read();
   });
 
-  // The next read; also the one listener for the whole response, given "+POP3READ: 3,<n>" (not one
-  // per read: a closure per chunk would pile up; and not a function of its own: ~9 JsVars): the
-  // data has come from the network, and when the last read found none yet, the next read goes now.
-  function read(urc?: string) {
-    if (urc) {
+  // One function for three callers (each function kept costs ~9 JsVars): read() asks for the next
+  // read; the channel gives a read's answer (err, res); the one listener for the whole response
+  // gives "+POP3READ: 3,<n>" (line): the data has come from the network, and when the last read
+  // found none yet, the next read goes now.
+  function read(a?: any, res?: CommandResult) {
+    if (res) {
+      if (a || res.result) {
+        if (res.result) m.pop3 = 0;
+        return end(a || codeError("POP3READ", resultCode(res.result)));
+      }
+      if (!reads.more) return end();
+      if (!reads.n && !arrived) {
+        // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
+        // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
+        // drop or a reboot end the wait (channel.abort).
+        m.ch.waiter = end;
+        timer = setTimeout(function () {
+          timer = 0;
+          end("TIMEOUT", "no data from the POP3 server");
+        }, m.o.serverTimeout);
+        return;
+      }
+    } else if (a) {
       arrived = true;
       if (!timer) return;
       clearTimeout(timer);
       timer = 0;
       m.ch.waiter = null;
     }
-    var more = false, n = 0;
-    arrived = false;
-    m.at("AT+POP3READ=" + chunk, {
-      ends: ["+POP3OUT:"], // manual 2.19: the read's answer when the session broke
-      onLine: function (line) {
-        var x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
-        if (x) {
-          more = x[1] === "1";
-          n = +x[2];
-          m.ch.expect(n); // manual 2.19: exactly n raw bytes follow, whatever they contain
-          return true;
-        }
-        return false;
-      },
-      onData: onSlice,
-    }, function (err, res) {
-      if (err || res.result) {
-        if (res.result) m.pop3 = 0;
-        return end(err || codeError("POP3READ", resultCode(res.result)));
-      }
-      if (!more) return end();
-      if (n || arrived) return read();
-      // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
-      // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
-      // drop or a reboot end the wait (channel.abort).
-      m.ch.waiter = end;
-      timer = setTimeout(function () {
-        timer = 0;
-        end("TIMEOUT", "no data from the POP3 server");
-      }, m.o.serverTimeout);
-    });
+    arrived = reads.more = false;
+    reads.n = 0;
+    m.at("AT+POP3READ=" + chunk, reads, read);
   }
 }
 
 export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callback) {
-  // The closures below keep this scope for the whole transfer: no local is here that they do not need.
+  // The closure below keeps this scope for the whole transfer: no local is here that it does not need.
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
   var buf = "";
   var size = 0;
   var problem: EmailError | null = null;
-  // Once a problem is set, the rest is drained and discarded: the modem takes no other command
-  // until all is read. One function for every slice, both ways (a function costs ~9 JsVars).
-  var push = createDotStream(function (s) {
+  multi(m, opts.lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", opts.lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
+    opts.chunk || m.o.chunk, createDotStream(got).push, got);
+  // One function for every slice (a string: the dot-stream gives none empty) and for the end (the
+  // error or none): each function kept costs ~9 JsVars. Once a problem is set, the rest is drained
+  // and discarded: the modem takes no other command until all is read.
+  function got(s?: any) {
+    if (typeof s !== "string") {
+      var info: any = { size: size };
+      if (!onData) info.message = buf;
+      return done(s || problem, s || problem ? undefined : info);
+    }
     size += s.length;
     if (problem) return;
     if (onData) try { onData(s); } catch (e) { problem = typedError("POP3CMD", "ERROR", "onData threw: " + e); }
@@ -157,13 +181,7 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
       buf = "";
       problem = typedError("POP3CMD", "SIZE", "message " + n + " is larger than maxSize " + max);
     } else buf += s;
-  }).push;
-  multi(m, opts.lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", opts.lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
-    opts.chunk || m.o.chunk, push, function (err) {
-      var info: any = { size: size };
-      if (!onData) info.message = buf;
-      done(err || problem, err || problem ? undefined : info);
-    });
+  }
 }
 
 /** LIST and UIDL (AT+POP3CMD=1 and =2), each parsed as a stream of "n value" lines. */

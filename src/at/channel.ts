@@ -154,13 +154,18 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       c.last = 0;
       if (SETTLE < ms) ms = SETTLE;
     }
-    c.timer = setTimeout(function () {
-      if (cur !== c) return;
-      var idle = Date.now() - reader.last;
-      if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
-      var name = commandName(c.text), left = reader.expect(-1);
-      finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
-    }, ms);
+    c.timer = setTimeout(expire, ms);
+  }
+
+  // The in-flight command's timeout (one function for every command, not a closure per command:
+  // each is ~10 JsVars; a command's timer is always cleared when it ends, so this one is cur's).
+  function expire() {
+    var c = cur;
+    if (!c) return;
+    var idle = Date.now() - reader.last;
+    if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
+    var name = commandName(c.text), left = reader.expect(-1);
+    finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
   }
 
   function next() {
