@@ -3,7 +3,7 @@
 import { createModem, resolve, Modem, Options } from "./modem";
 import type { Message } from "./smtp";
 import type { EmailError } from "./errors";
-import { series, Callback } from "./flow";
+import type { Callback } from "./flow";
 import { part } from "./part";
 import type { Listing, RetrieveOptions } from "./pop3";
 import type { Filter, FetchedMessage } from "./fetch";
@@ -43,7 +43,14 @@ function pop3(m: Modem, op: (p: typeof Pop3Part, done: Callback, x: any) => void
   m.run(function (done) {
     // found before any command, so a missing part fails here, through the callback
     var p: typeof Pop3Part = part("pop3"), x = extra && part(extra);
-    series([m.ensure, function (next) { p.login(m, next); }, function () { op(p, done, x); }], done);
+    // nested callbacks, not series(): no array of steps held while the modem works (~25 JsVars)
+    m.ensure(function (err) {
+      if (err) return done(err);
+      p.login(m, function (err) {
+        if (err) done(err);
+        else op(p, done, x);
+      });
+    });
   }, cb);
 }
 
@@ -56,7 +63,13 @@ var API = {
       var p: typeof SendPart = part("send");
       var s = p.settings(m, msg); // throws on a bad argument, before any command is sent
       // manual 1.1 item 4: SMTP and POP3 never at the same time
-      series([m.ensure, m.logout, function () { p.send(m, msg, s, done); }], done);
+      m.ensure(function (err) {
+        if (err) return done(err);
+        m.logout(function (err) {
+          if (err) done(err);
+          else p.send(m, msg, s, done);
+        });
+      });
     }, cb);
   },
   list: function (this: Connection, cb: Callback) {

@@ -2,7 +2,6 @@
 // their "+NAME: 1|0" results, and multi-line responses (AT+POP3CMD) read with AT+POP3READ in
 // requests of the chunk size, their payloads handed on as slices through the dot-unstuffer.
 import type { Modem } from "./modem";
-import type { CommandResult } from "./at/channel";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
@@ -31,22 +30,8 @@ export interface RetrieveOptions {
 
 export function login(m: Modem, done: (err?: EmailError | null) => void) {
   if (m.pop3 > 1) return done();
-  var C = "POP3SRV";
-  var p = m.o.pop3;
-  if (!p) return done(typedError(C, "OPTIONS", "no pop3 server in the connect options"));
-  var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
-  var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
-  var srv = head + quote(C, "pop3.password", p.password, LIMITS.password) + port;
-  var shown = { logAs: head + '"***"' + port };
-  m.at(srv, shown, function (err) {
-    // ERROR: the modem may still be logged in from an operation that failed on our side: log out, retry once.
-    if (err && err.type === "ERROR") {
-      m.pop3 = 1;
-      return m.logout(function () { m.at(srv, shown, loggedIn); });
-    }
-    loggedIn(err);
-  });
-  function loggedIn(err: EmailError | null) {
+  // (not inlined: the command's text, password and all, would be kept while AT+POP3IN waits)
+  /*#__NOINLINE__*/ server(m, function (err) {
     if (err) return done(err);
     m.pop3 = 1; // from here the modem may be in a session, whatever becomes of AT+POP3IN
     m.at("AT+POP3IN", { until: ["+POP3IN:"] }, function (err, res) {
@@ -55,7 +40,24 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
       else if (!err) m.pop3 = 0; // refused: no session
       done(err || (c === 1 ? null : codeError("POP3IN", c, POP3IN_CODES)));
     });
-  }
+  });
+}
+
+/** AT+POP3SRV (manual 2.13). On ERROR the modem may still be logged in from an operation that
+ *  failed on our side: log out, and try once more. */
+function server(m: Modem, next: (err: EmailError | null) => void) {
+  var C = "POP3SRV";
+  var p = m.o.pop3;
+  if (!p) return next(typedError(C, "OPTIONS", "no pop3 server in the connect options"));
+  var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.host) + "," + quote(C, "pop3.user", p.user, LIMITS.user) + ",";
+  var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
+  var srv = head + quote(C, "pop3.password", p.password, LIMITS.password) + port;
+  var shown = { logAs: head + '"***"' + port };
+  m.at(srv, shown, function (err) {
+    if (!err || err.type !== "ERROR") return next(err);
+    m.pop3 = 1;
+    m.logout(function () { m.at(srv, shown, next); });
+  });
 }
 
 /** A command answered by "+NAME: 1,..." (server +OK), "+NAME: 0" (-ERR) or "+POP3OUT: <code>"
@@ -78,7 +80,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 }
 
 /** The options of one multi-line response's reads (one object for all of them), with what the
- *  last read's "+POP3READ: <1|2>,<n>" said. */
+ *  last read said ("+POP3READ: <1|2>,<n>") and whether "+POP3READ: 3," came meanwhile. */
 interface Reads {
   ends: string[];
   onLine: (this: Reads, line: string) => boolean;
@@ -86,71 +88,65 @@ interface Reads {
   m: Modem;
   more: boolean;
   n: number;
+  got: boolean;
 }
 
-/** A read's "+POP3READ: <1|2>,<n>" line, as its options' onLine (`this`: them): a function of the
- *  module, not a closure per read (manual 2.19: exactly n raw bytes follow, whatever they contain). */
+/** A line during a read, as its options' onLine (`this`: them; a function of the module, not a
+ *  closure per read): "+POP3READ: <1|2>,<n>" announces exactly n raw bytes, whatever they contain
+ *  (manual 2.19); "+POP3READ: 3,<n>" says data has come from the network. */
 function readLine(this: Reads, line: string): boolean {
-  var x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
+  var x = /^\+POP3READ: *([123]),(\d+)/.exec(line);
   if (!x) return false;
-  this.more = x[1] === "1";
-  this.m.ch.expect((this.n = +x[2]));
+  if (x[1] === "3") this.got = true;
+  else {
+    this.more = x[1] === "1";
+    this.m.ch.expect((this.n = +x[2]));
+  }
   return true;
 }
 
 /** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
-  var arrived = false;
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
   var reads: Reads;
-  // The end, with an error or not; also the waiter that close(), a bearer drop or a reboot end
-  // (type, message), and the wait's timeout. (One function for all three: each costs ~9 JsVars.)
-  function end(err?: EmailError | string | null, message?: string) {
-    if (timer) clearTimeout(timer);
-    timer = 0;
-    m.ch.waiter = null;
-    m.ch.on("+POP3READ: 3,", read, true);
-    done(message ? typedError("POP3READ", err as string, message) : (err as EmailError | null));
-  }
   simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
     if (err) return done(err);
     // made here, not before: nothing held while AT+POP3CMD waits (ends: manual 2.19, the read's
     // answer when the session broke)
-    reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0 };
-    m.ch.on("+POP3READ: 3,", read);
+    reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0, got: false };
     read();
   });
 
-  // One function for three callers (each function kept costs ~9 JsVars): read() asks for the next
-  // read; the channel gives a read's answer (err, res); the one listener for the whole response
-  // gives "+POP3READ: 3,<n>" (line): the data has come from the network, and when the last read
-  // found none yet, the next read goes now.
-  function read(a?: any, res?: CommandResult) {
-    if (res) {
-      if (a || res.result) {
-        if (res.result) m.pop3 = 0;
-        return end(a || codeError("POP3READ", resultCode(res.result)));
-      }
-      if (!reads.more) return end();
-      if (!reads.n && !arrived) {
+  // One function for every caller (each function kept costs ~9 JsVars): read() asks for the next
+  // read; the channel gives a read's answer (err, res); as the channel's waiter it gets a line
+  // (line), or is ended by close(), a bearer drop or a reboot (type, message), as by its timeout.
+  function read(a?: any, b?: any) {
+    var over = false, err: EmailError | null = null;
+    if (typeof b === "string") {
+      over = true;
+      err = typedError("POP3READ", a, b);
+    } else if (b) {
+      if (a || b.result) {
+        if (b.result) m.pop3 = 0;
+        over = true;
+        err = a || codeError("POP3READ", resultCode(b.result));
+      } else if (!reads.more) over = true;
+      else if (!reads.n && !reads.got) {
         // "+POP3READ: 1,0": nothing has come from the network yet; the modem reports
-        // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop; close(), a bearer
-        // drop or a reboot end the wait (channel.abort).
-        m.ch.waiter = end;
+        // "+POP3READ: 3,<n>" when it has. Wait for that, not in a polling loop.
+        m.ch.waiter = read;
         timer = setTimeout(function () {
           timer = 0;
-          end("TIMEOUT", "no data from the POP3 server");
+          read("TIMEOUT", "no data from the POP3 server");
         }, m.o.serverTimeout);
         return;
       }
-    } else if (a) {
-      arrived = true;
-      if (!timer) return;
-      clearTimeout(timer);
-      timer = 0;
-      m.ch.waiter = null;
-    }
-    arrived = reads.more = false;
+    } else if (a && a.indexOf("+POP3READ: 3,")) return; // a line that is not the one waited for
+    if (timer) clearTimeout(timer);
+    timer = 0;
+    m.ch.waiter = null;
+    if (over) return done(err);
+    reads.got = reads.more = false;
     reads.n = 0;
     m.at("AT+POP3READ=" + chunk, reads, read);
   }

@@ -91,6 +91,25 @@ describe(`receive @dist @model (${target}, ${model})`, function () {
       assert.ok(rig.log.some((l) => l.startsWith("< +POP3READ: 3,")), "waited for the URC");
     });
 
+    it("gives up waiting for '+POP3READ: 3,<n>' after serverTimeout: one TIMEOUT, then the next call works", async () => {
+      await rig.stop();
+      rig = await startRig({ mod: { ...FAST, serverTimeout: 400 }, emu: { pop3Delivery: { initial: 0, chunk: 3000, intervalMs: 3000 } } });
+      rig.backend.deliver("unit7", "Subject: slow\r\n\r\n" + "x".repeat(9000) + "\r\n");
+      const calls: any[] = [];
+      const t0 = Date.now();
+      await new Promise<void>((resolve) => rig.mail.retrieve(1, { onData() {} }, (err: any) => { calls.push(err); resolve(); }));
+      assert.ok(Date.now() - t0 < 2500, "ended by its own timeout, not by the data");
+      assert.equal(calls[0]?.type, "TIMEOUT");
+      assert.equal(calls[0]?.command, "POP3READ");
+      assert.equal(calls[0]?.message, "no data from the POP3 server");
+      await new Promise((r) => setTimeout(r, 3500));
+      assert.equal(calls.length, 1, "exactly one callback");
+      (rig.emu as any).pop3.delivery = undefined; // the network delivers at once again
+      const [err, list] = await rig.call("list");
+      assert.equal(err, null);
+      assert.equal(list.length, 1);
+    });
+
     for (const how of ["close", "bearer drop"] as const)
       it(`${how} while waiting for '+POP3READ: 3,<n>' ends the retrieve at once with one callback`, async () => {
         await rig.stop();

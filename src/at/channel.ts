@@ -1,8 +1,8 @@
 // The command channel: one AT command in flight, the rest queued in order. A command ends on OK
 // (plus, when asked, a result line that follows it), ERROR, +CME ERROR or +CMS ERROR, or its own
-// timeout, and always in exactly one callback. A line starting with a prefix that a layer above
-// registered with on() is that layer's URC and never part of a command's answer: the channel itself
-// names no command.
+// timeout, and always in exactly one callback. A line that the layer above's `news` takes is its
+// URC and never part of a command's answer; between commands, the rest go to the waiter, if one is
+// set. The channel itself names no command.
 import { createReader, ReaderEvents } from "./reader";
 import { typedError, codeError, EmailError } from "../errors";
 
@@ -49,18 +49,16 @@ export interface Channel {
    *  not a write() method: each function a connection keeps costs about 9 JsVars). */
   readonly port: Port;
   expect(n: number): void;
-  /** Lines starting with `prefix` are unsolicited (URCs): they go to fn, never to a command. With
-   *  `remove`, fn no longer gets them. (One method for both: a function kept costs ~9 JsVars.) */
-  on(prefix: string, fn: (line: string) => void, remove?: boolean): void;
   /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
    *  serverOnly: the command fails only when its own answer comes (its OK, or its result line, which
    *  is passed on with the error and may carry the modem's code), within SETTLE ms for a result line.
    *  With no command in flight it ends the waiter, if one is set. A payload still arriving is
    *  discarded to its end either way. */
   abort(type: string, message: string, serverOnly?: boolean): void;
-  /** A wait between commands (for a URC) that abort() must end too; null when it is over. Set by
-   *  the layer that waits (a field: no function kept for it). */
-  waiter: ((type: string, message: string) => void) | null;
+  /** A wait between commands, for a URC (a field set by the layer that waits: no function kept for
+   *  it; null when it is over). It gets each line that arrives while no command is in flight and
+   *  `news` did not take (one argument), and abort() ends it (type, message). */
+  waiter: ((line: string, message?: string) => void) | null;
   /** Fails everything in flight and queued, and stops listening to the port. */
   close(): void;
 }
@@ -104,7 +102,6 @@ function startsWithAny(line: string, prefixes?: string[]): boolean {
 export function createChannel(port: Port, log?: (line: string) => void, maxLine?: number, news?: (line: string) => boolean, times?: Timeouts): Channel {
   var queue: Pending[] = [];
   var cur: Pending | null = null;
-  var listeners: { p: string; f: (line: string) => void }[] = [];
   var closed = false;
   // Set while the rest of a cut payload and the OK after it are discarded: no command goes out.
   var draining: any = 0;
@@ -176,17 +173,13 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     port.write(c.text + "\r");
   }
 
+  // A line no command takes: the layer above's news first, then (between commands) the waiter.
   function urc(line: string) {
-    var hit = false;
-    if (news) try { hit = news(line); } catch (e) { trace("! listener threw: " + e); }
-    for (var i = 0; i < listeners.length; i++) {
-      var l = listeners[i];
-      if (line.indexOf(l.p) === 0) {
-        hit = true;
-        try { l.f(line); } catch (e) { trace("! listener threw: " + e); }
-      }
-    }
-    return hit;
+    try {
+      if (news && news(line)) return true;
+      if (!cur && self.waiter) self.waiter(line);
+    } catch (e) { trace("! listener threw: " + e); }
+    return false;
   }
 
   function onLine(line: string) {
@@ -261,11 +254,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (c) { c.n = n; c.last = 1; }
       reader.expect(n, c ? c.opts.onData : undefined);
     },
-    on: function (p, f, remove) {
-      if (!remove) return void listeners.push({ p: p, f: f });
-      for (var i = 0; i < listeners.length; i++)
-        if (listeners[i].p === p && listeners[i].f === f) listeners.splice(i--, 1);
-    },
     waiter: null,
     abort: function (type, message, serverOnly) {
       var w = self.waiter;
@@ -289,7 +277,6 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         var q = queue.shift() as Pending;
         try { q.done(err, { lines: [], result: "" }); } catch (e) { trace("! callback threw: " + e); }
       }
-      listeners = [];
     },
   };
   return self;

@@ -29,9 +29,8 @@ function read(ch: any, timeout: number, got: string[], done: (err: any) => void,
 describe(`AT channel: payloads cut short @dist (${target})`, () => {
   it("a timeout inside a payload reports the bytes that came; the rest and its OK are discarded", async () => {
     const port = scriptPort();
-    const ch = lib.createChannel(port);
     const urcs: string[] = [];
-    ch.on("RDY", (l: string) => urcs.push(l));
+    const ch = lib.createChannel(port, undefined, undefined, (l: string) => l === "RDY" && (urcs.push(l), true));
     const got: string[] = [];
     let err: any = "pending";
     read(ch, 100, got, (e) => { err = e; });
@@ -75,9 +74,8 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
 
   it("an abort inside a payload (close, bearer drop) discards the rest as well", async () => {
     const port = scriptPort();
-    const ch = lib.createChannel(port);
     const urcs: string[] = [];
-    ch.on("RDY", (l: string) => urcs.push(l));
+    const ch = lib.createChannel(port, undefined, undefined, (l: string) => l === "RDY" && (urcs.push(l), true));
     let err: any;
     read(ch, 1000, [], (e) => { err = e; });
     let next: any = "pending";

@@ -39,11 +39,10 @@ describe(`AT channel @dist (${target})`, () => {
     assert.equal(errs[1].command, "SMTPSUB");
   });
 
-  it("waits for the result line after OK when told to, and routes URCs by prefix", () => {
-    const { port, ch } = setup();
+  it("waits for the result line after OK when told to, and gives the layer above's URCs to its news", () => {
+    const port = scriptPort();
     const urcs: string[] = [];
-    ch.on("RING", (l: string) => urcs.push(l));
-    ch.on("+SAPBR 1: DEACT", (l: string) => urcs.push(l));
+    const ch = lib.createChannel(port, undefined, undefined, (l: string) => (l === "RING" || l === "+SAPBR 1: DEACT") && (urcs.push(l), true));
     let result = "";
     ch.command("AT+POP3IN", { timeout: 1000, until: ["+POP3IN:", "+POP3OUT:"] }, (_e: any, r: any) => { result = r.result; });
     port.feed("\r\nOK\r\n\r\nRING\r\n");
@@ -51,6 +50,25 @@ describe(`AT channel @dist (${target})`, () => {
     port.feed("\r\n+POP3IN: 1\r\n\r\n+SAPBR 1: DEACT\r\n");
     assert.equal(result, "+POP3IN: 1");
     assert.deepEqual(urcs, ["RING", "+SAPBR 1: DEACT"]);
+  });
+
+  it("between commands gives the waiter each line news does not take, none while a command is in flight; abort ends it", () => {
+    const port = scriptPort();
+    const ch = lib.createChannel(port, undefined, undefined, (l: string) => l === "RING");
+    const seen: unknown[][] = [];
+    ch.waiter = (...a: unknown[]) => { seen.push(a); };
+    port.feed("\r\n+POP3READ: 3,120\r\n\r\nRING\r\n");
+    assert.deepEqual(seen, [["+POP3READ: 3,120"]], "news took RING");
+    let lines: string[] = [];
+    ch.command("AT+POP3READ=10", { timeout: 1000 }, (_e: any, r: any) => { lines = r.lines; });
+    port.feed("\r\n+POP3READ: 3,7\r\nOK\r\n");
+    assert.deepEqual(lines, ["+POP3READ: 3,7"], "in flight, the line is the command's");
+    assert.equal(seen.length, 1);
+    ch.abort("DEACT", "the network closed the GPRS bearer");
+    assert.deepEqual(seen[1], ["DEACT", "the network closed the GPRS bearer"]);
+    assert.equal(ch.waiter, null);
+    port.feed("\r\nhello\r\n");
+    assert.equal(seen.length, 2, "no waiter after abort");
   });
 
   it("answers the prompt and streams announced payloads to the command", () => {
