@@ -156,11 +156,13 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   // The closure below keeps this scope for the whole transfer: no local is here that it does not need.
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
+  var lines = opts.lines, chunk = opts.chunk;
+  opts = null as any; // the caller's object: what the transfer needs of it is above
   var buf = "";
   var size = 0;
   var problem: EmailError | null = null;
-  multi(m, opts.lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", opts.lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
-    opts.chunk || m.o.chunk, createDotStream(got).push, got);
+  multi(m, lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
+    chunk || m.o.chunk, createDotStream(got).push, got);
   // One function for every slice (a string: the dot-stream gives none empty) and for the end (the
   // error or none): each function kept costs ~9 JsVars. Once a problem is set, the rest is drained
   // and discarded: the modem takes no other command until all is read.

@@ -63,21 +63,26 @@ export interface Channel {
   close(): void;
 }
 
+/** A command, queued or in flight. Only the first four are set when it is queued: each property
+ *  an object holds costs a JsVar (two when its name is over 4 characters), so the others appear
+ *  when they are first needed, and unset reads as false, 0 or none. */
 interface Pending {
   text: string;
   opts: CommandOptions;
   done: CommandDone;
   lines: string[];
-  ok: boolean;
-  result: string;
-  timer: any;
+  /** OK came (a command with `until` still waits for its result line). */
+  ok?: boolean;
+  /** The `until` or `ends` line that ended it. */
+  result?: string;
+  timer?: any;
   /** It fails with this, but only when its own final answer comes (so no answer is left stray). */
-  fail: EmailError | null;
+  fail?: EmailError | null;
   /** The size of the payload announced last, for the message when it is cut short. */
-  n: number;
+  n?: number;
   /** Set once its payload is announced: its timer then counts from when the reader last returned
    *  from a chunk (the caller's onData included: the caller's time is not the modem's). */
-  last: number;
+  last?: number;
 }
 
 // No "?" quantifier and no "$" after an alternation: Espruino's regex engine gets both wrong.
@@ -110,7 +115,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     if (log) try { log(s); } catch (e) { /* a logger must not break the stream */ }
   }
 
-  function finish(err: EmailError | null) {
+  function finish(err?: EmailError | null) {
     var c = cur;
     if (!c) return;
     cur = null;
@@ -119,7 +124,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     // (The count checked here first: hush's text is long, and Espruino lexes it all on each call.)
     if (!closed && reader.expect(-1)) hush();
     try {
-      c.done(err, { lines: c.lines, result: c.result });
+      c.done(err || null, { lines: c.lines, result: c.result || "" });
     } catch (e) {
       trace("! callback threw: " + e);
     }
@@ -162,7 +167,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     var idle = Date.now() - reader.last;
     if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
     var name = commandName(c.text), left = reader.expect(-1);
-    finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + (c.n - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
+    finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + ((c.n as number) - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
   }
 
   function next() {
@@ -244,7 +249,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       }
       var o = (opts || {}) as CommandOptions;
       if (!o.timeout && times) o.timeout = o.until ? times.serverTimeout : times.atTimeout;
-      queue.push({ text: text, opts: o, done: done, lines: [], ok: false, result: "", timer: 0, fail: null, n: 0, last: 0 });
+      queue.push({ text: text, opts: o, done: done, lines: [] });
       next();
     },
     count: 0,
