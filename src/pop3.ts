@@ -108,21 +108,21 @@ function readLine(this: Reads, line: string): boolean {
 /** AT+POP3CMD=<args>, then AT+POP3READ until the whole response is read; its raw slices go to onSlice. */
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
-  var reads: Reads;
-  simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], function (err) {
-    if (err) return done(err);
-    // made here, not before: nothing held while AT+POP3CMD waits (ends: manual 2.19, the read's
-    // answer when the session broke)
-    reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0, got: false };
-    read();
-  });
+  var reads: Reads | undefined; // once AT+POP3CMD is answered
+  simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], read);
 
-  // One function for every caller (each function kept costs ~9 JsVars): read() asks for the next
-  // read; the channel gives a read's answer (err, res); as the channel's waiter it gets a line
-  // (line), or is ended by close(), a bearer drop or a reboot (type, message), as by its timeout.
+  // One function for every caller (each function kept costs ~9 JsVars): simple() gives it the
+  // outcome of AT+POP3CMD (err); the channel, each read's answer (err, res); as the channel's
+  // waiter it gets a line (line), or is ended by close(), a bearer drop or a reboot (type, message),
+  // as by its timeout.
   function read(a?: any, b?: any) {
     var over = false, err: EmailError | null = null;
-    if (typeof b === "string") {
+    if (!reads) {
+      // made here, not before: nothing held while AT+POP3CMD waits (ends: manual 2.19, the read's
+      // answer when the session broke)
+      if (a) over = true, err = a;
+      else reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0, got: false };
+    } else if (typeof b === "string") {
       over = true;
       err = typedError("POP3READ", a, b);
     } else if (b) {
@@ -145,7 +145,7 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
     if (timer) clearTimeout(timer);
     timer = 0;
     m.ch.waiter = null;
-    if (over) return done(err);
+    if (over || !reads) return done(err);
     reads.got = reads.more = false;
     reads.n = 0;
     m.at("AT+POP3READ=" + chunk, reads, read);
@@ -156,13 +156,12 @@ export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callb
   // The closure below keeps this scope for the whole transfer: no local is here that it does not need.
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;
-  var lines = opts.lines, chunk = opts.chunk;
-  opts = null as any; // the caller's object: what the transfer needs of it is above
   var buf = "";
   var size = 0;
   var problem: EmailError | null = null;
-  multi(m, lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
-    chunk || m.o.chunk, createDotStream(got).push, got);
+  multi(m, opts.lines !== undefined ? "3," + int("POP3CMD", "n", n, 1, 65535) + "," + int("POP3CMD", "lines", opts.lines, 0, 65535) : "4," + int("POP3CMD", "n", n, 1, 65535),
+    opts.chunk || m.o.chunk, createDotStream(got).push, got);
+  opts = null as any; // the caller's object: what the transfer needs of it is held above
   // One function for every slice (a string: the dot-stream gives none empty) and for the end (the
   // error or none): each function kept costs ~9 JsVars. Once a problem is set, the rest is drained
   // and discarded: the modem takes no other command until all is read.
