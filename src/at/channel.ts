@@ -174,7 +174,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     if (cur || closed || draining || !queue.length) return;
     var c = (cur = queue.shift() as Pending);
     arm(c, c.opts.timeout);
-    trace("> " + (c.opts.logAs || c.text));
+    if (log) trace("> " + (c.opts.logAs || c.text)); // (no string built for no log)
     port.write(c.text + "\r");
   }
 
@@ -188,7 +188,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   }
 
   function onLine(line: string) {
-    trace("< " + line);
+    if (log) trace("< " + line);
     var c = cur;
     var f = line === "OK" || line === "ERROR" ? [line] : CMx.exec(line);
     if (draining) {
