@@ -205,13 +205,15 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
         return;
       }
       if (f) {
-        var name = commandName(c.text);
         // a disturbed command that waits for a result line may still get it, after OK or ERROR
         if (c.fail) { if (c.opts.until) arm(c, c.opts.timeout, true); else finish(c.fail); }
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
-        } else finish(f[1] ? codeError(name, +f[1]) : typedError(name, "ERROR", name + ": the modem answered ERROR"));
+        } else {
+          var name = commandName(c.text); // (only here: a regular expression run per command)
+          finish(f[1] ? codeError(name, +f[1]) : typedError(name, "ERROR", name + ": the modem answered ERROR"));
+        }
         return;
       }
       if (c.opts.onLine && c.opts.onLine(line)) return;
