@@ -192,7 +192,7 @@ export function createModem(port: Port, o: Resolved): Modem {
             m.dialect = d || DIALECTS.sim900;
           }
           if (!err || --left <= 0) return next(err);
-          // ERROR to AT: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
+          // ERROR to ATI: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
           if (err.type === "ERROR") { m.pop3 = 1; m.logout(again); }
           else again();
         });

@@ -60,7 +60,7 @@ describe(`AT channel @dist (${target})`, () => {
     port.feed("\r\n+POP3READ: 3,120\r\n\r\nRING\r\n");
     assert.deepEqual(seen, [["+POP3READ: 3,120"]], "news took RING");
     let lines: string[] = [];
-    ch.command("AT+POP3READ=10", { timeout: 1000 }, (_e: any, r: any) => { lines = r.lines; });
+    ch.command("AT+POP3READ=10", { timeout: 1000 }, (_e: any, r: any) => { lines = [...r.lines]; });
     port.feed("\r\n+POP3READ: 3,7\r\nOK\r\n");
     assert.deepEqual(lines, ["+POP3READ: 3,7"], "in flight, the line is the command's");
     assert.equal(seen.length, 1);
