@@ -2,6 +2,8 @@
 // uses), the companions, and a test-only bundle with everything linked in that also exposes internals
 // (reader, channel, parsers) so the same tests can run against built code.
 import * as path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import ts from "typescript";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 
@@ -11,10 +13,57 @@ import terser from "@rollup/plugin-terser";
 // costs 12 KB less QuickJS heap (123 -> 111 KB: QuickJS keeps nested function text once per level) but
 // 75 more JsVars on Espruino loaded from Storage (371 -> 446): the board is what counts.
 // sourceMap: for tools/size.mjs, which attributes the minified bytes to the source files.
-export const plugins = (sourceMap = false) => [
+// board: the core and its parts, whose internal property names (INTERNAL) are shortened, the same
+// way in every one of them (they share objects: the modem, the channel, the core's exports).
+export const plugins = (sourceMap = false, board = false) => [
   typescript({ tsconfig: "./tsconfig.json", noEmitHelpers: true, declaration: false, outDir: undefined, sourceMap }),
-  terser({ ecma: 5, toplevel: true, compress: { passes: 3, hoist_funs: true, hoist_vars: true, unsafe: true, pure_getters: true, unsafe_arrows: false }, mangle: true, format: { comments: false } }),
+  terser({
+    ecma: 5, toplevel: true, format: { comments: false },
+    compress: { passes: 3, hoist_funs: true, hoist_vars: true, unsafe: true, pure_getters: true, unsafe_arrows: false },
+    mangle: board ? { properties: { regex: INTERNAL_RE, builtins: true } } : true,
+    ...(board ? { nameCache: { props: { props: { ...SHORT } } } } : {}),
+  }),
 ];
+
+// Property names that only the core and its parts use (the modem, the channel, a queued command, the
+// reader's events, the core's exports to its parts), never a name of the public API, of a companion
+// or of anything stored: on the board each one shortened saves its bytes at every use and, once under
+// 5 characters, a JsVar on every object that holds it. Most used first (they get one letter).
+// test/build.test.ts checks the list and that no short name is a property the bundles keep.
+export const INTERNAL = [
+  "at", "typedError", "LIMITS", "result", "opts", "ch", "until", "quote", "_m", "expect", "waiter",
+  "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
+  "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
+  "fault", "simple", "ok", "login", "download", "settings", "rcpt", "createLineSplitter", "find", "UNSAFE",
+];
+const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
+/** Every name a source file uses as a property, a key or a field, and every short string (a key
+ *  maybe, as in cache["R"]). */
+export function propertyNames() {
+  const used = new Set();
+  const visit = (n) => {
+    if ((ts.isPropertyAccessExpression(n) || ts.isPropertyAssignment(n) || ts.isPropertySignature(n) ||
+      ts.isShorthandPropertyAssignment(n) || ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n)) && n.name && ts.isIdentifier(n.name)) used.add(n.name.text);
+    if (ts.isStringLiteral(n) && n.text.length <= 2) used.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const f = path.join(d, e.name);
+    if (e.isDirectory()) walk(f);
+    else if (f.endsWith(".ts")) visit(ts.createSourceFile(f, readFileSync(f, "utf8"), ts.ScriptTarget.ES5, true));
+  });
+  walk(path.resolve("src"));
+  return used;
+}
+// Each gets a fixed short name, so a build of one bundle alone agrees with the others.
+export const SHORT = (() => {
+  const used = propertyNames();
+  const chars = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"];
+  const names = chars.concat(chars.flatMap((a) => chars.map((b) => a + b))).filter((n) => !used.has(n));
+  const out = {};
+  INTERNAL.forEach((p, i) => { out["$" + p] = names[i]; });
+  return out;
+})();
 export const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named" });
 
 // The parts and the source files each one carries; every other file of src/ is the core's, which a
@@ -46,11 +95,11 @@ function part(name) {
     name: "link-parts",
     resolveId: (id, importer) => (other(id, importer) ? { id: owner(sourceFile(id, importer)), external: true } : null),
   };
-  return { input: entry, output: output("dist/" + name + ".js"), plugins: [link, ...plugins()] };
+  return { input: entry, output: output("dist/" + name + ".js"), plugins: [link, ...plugins(false, true)] };
 }
 
 export default [
-  { input: "src/index.ts", output: output("dist/sim900-email.js"), plugins: plugins() },
+  { input: "src/index.ts", output: output("dist/sim900-email.js"), plugins: plugins(false, true) },
   part("sim900-email-send"),
   part("sim900-email-pop3"),
   part("sim900-email-fetch"),

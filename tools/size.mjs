@@ -17,7 +17,7 @@ const rows = readdirSync("dist").filter((f) => f.endsWith(".js")).map((f) => {
 console.table(rows);
 
 async function bySource(input = "src/index.ts") {
-  const bundle = await rollup({ input, plugins: plugins(true) });
+  const bundle = await rollup({ input, plugins: plugins(true, true) });
   const { output: [chunk] } = await bundle.generate({ ...output("x.js"), sourcemap: true });
   const map = await new SourceMapConsumer(chunk.map);
   const bytes = {};
@@ -61,7 +61,7 @@ async function without(methods) {
       return { code, map: null };
     },
   };
-  const bundle = await rollup({ input: "src/index.ts", plugins: [cut, ...plugins()], onwarn() {} });
+  const bundle = await rollup({ input: "src/index.ts", plugins: [cut, ...plugins(false, true)], onwarn() {} });
   const { output: [chunk] } = await bundle.generate(output("x.js"));
   return { bytes: chunk.code.length, heap: await quickJsLoad(chunk.code) };
 }
