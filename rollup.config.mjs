@@ -34,7 +34,7 @@ export const INTERNAL = [
   "at", "typedError", "LIMITS", "result", "opts", "ch", "until", "quote", "_m", "expect", "waiter",
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
-  "fault", "simple", "ok", "login", "download", "settings", "rcpt", "createLineSplitter", "find", "UNSAFE",
+  "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "find", "UNSAFE",
 ];
 const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
 /** Every name a source file uses as a property, a key or a field, and every short string (a key

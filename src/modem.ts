@@ -85,8 +85,9 @@ export interface Modem {
   readonly o: Resolved;
   /** The channel, for what lies below a command: raw writes, payloads, URC listeners, waits. */
   readonly ch: Channel;
-  /** What this modem does differently (src/dialect.ts): from the modem option, or ATI at connect. */
-  readonly dialect?: Dialect;
+  /** What this modem does differently (src/dialect.ts): from the modem option, or ATI at connect
+   *  (0 until then: a number has no properties to read, and so no check for undefined is needed). */
+  readonly dialect: Dialect | 0;
   /** Bearer open and email parameters set since the last reboot or bearer drop. */
   readonly ready: boolean;
   /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1).
@@ -158,7 +159,7 @@ export function createModem(port: Port, o: Resolved): Modem {
      */
     function step(i: number): Step | Command | 0 | undefined {
       // SSL where the modem has none is refused before any command, or once ATI has told.
-      if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800");
+      if (o.ssl && (m.dialect as Dialect).noSsl) throw typedError("CONNECT", "OPTIONS", "SIM800: no SSL");
       var polls = Math.ceil((o.registerTimeout * 1000) / 2000), sapbr = "AT+SAPBR=3," + cid + ",";
       switch (i) {
         // Until the modem answers: it may still be booting, or eating a cancelled transfer's bytes.
@@ -175,7 +176,7 @@ export function createModem(port: Port, o: Resolved): Modem {
         case 9: return bearer;
         case 10: return ["AT+EMAILCID=" + cid];
         case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];
-        case 12: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;
+        case 12: return (m.dialect as Dialect).noSsl ? 0 : ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];
       }
       return undefined;
     }
@@ -187,8 +188,8 @@ export function createModem(port: Port, o: Resolved): Modem {
         // R14.18"); one naming none is reported and talked to as a SIM900. After a failed ATI: asked again.
         m.at("ATI", { timeout: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines.join(" "), d = identify(line);
-            if (!d && o.onEvent) o.onEvent("MODEL", line);
+            var line = res.lines + "", d = identify(line); // (its lines joined by commas)
+            if (!d) tell("MODEL", line);
             m.dialect = d || DIALECTS.sim900;
           }
           if (!err || --left <= 0) return next(err);
@@ -235,7 +236,7 @@ export function createModem(port: Port, o: Resolved): Modem {
   var m = {
     o: o,
     ch: ch,
-    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI
+    dialect: DIALECTS[o.modem as string] || 0, // another value: found from ATI
     ready: false,
     pop3: 0,
     cache: {} as { [key: string]: string },
@@ -308,6 +309,10 @@ export function createModem(port: Port, o: Resolved): Modem {
     op = null as any; // what the operation needs, its own closures hold
   }
 
+  function tell(event: string, line: string) {
+    if (o.onEvent) o.onEvent(event, line);
+  }
+
   /** The modem's news (NEWS): true when the line was one. A bearer drop, a reboot or a power-down
    *  forgets everything the modem held and ends the command in flight (its operation fails; one that
    *  waits on a mail server fails when its answer comes after a bearer drop). One function for all
@@ -317,7 +322,7 @@ export function createModem(port: Port, o: Resolved): Modem {
     if (!x) return false;
     var c = line.charAt(0), w = x[0];
     if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
-    else if (w === UNDER_VOLTAGE_WARN) { if (o.onEvent) o.onEvent("UNDERVOLTAGE", line); }
+    else if (w === UNDER_VOLTAGE_WARN) tell("UNDERVOLTAGE", line);
     else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {
       var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
       m.ready = false;
@@ -325,7 +330,7 @@ export function createModem(port: Port, o: Resolved): Modem {
       m.cache = {};
       m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
         c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");
-      if (o.onEvent) o.onEvent(event, line);
+      tell(event, line);
     }
     return true;
   }

@@ -100,7 +100,7 @@ describe(`SIM800 dialect @dist (${target})`, function () {
     r = await rig("sim800");
     const err = await r.connect({ modem: "sim800", ssl: true });
     assert.equal(err?.type, "OPTIONS");
-    assert.equal(err?.message, "no SSL on a SIM800");
+    assert.equal(err?.message, "SIM800: no SSL");
     assert.deepEqual(r.port.writes, []);
     await r.stop();
     r = await rig("sim800");

@@ -8,19 +8,19 @@ import * as path from "node:path";
 
 export const NO_DIALECT: { file: string; from: string; to: string }[] = [
   { file: "modem.ts", from: 'import { DIALECTS, identify, Dialect } from "./dialect";', to: 'import type { Dialect } from "./dialect";' },
-  { file: "modem.ts", from: '      if (o.ssl && m.dialect && !m.dialect.ssl) throw typedError("CONNECT", "OPTIONS", "no SSL on a SIM800");\n', to: "" },
-  { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).ssl ? ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)] : 0;', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
+  { file: "modem.ts", from: '      if (o.ssl && (m.dialect as Dialect).noSsl) throw typedError("CONNECT", "OPTIONS", "SIM800: no SSL");\n', to: "" },
+  { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).noSsl ? 0 : ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
   {
     file: "modem.ts",
     from: `m.at("ATI", { timeout: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines.join(" "), d = identify(line);
-            if (!d && o.onEvent) o.onEvent("MODEL", line);
+            var line = res.lines + "", d = identify(line); // (its lines joined by commas)
+            if (!d) tell("MODEL", line);
             m.dialect = d || DIALECTS.sim900;
           }`,
     to: 'm.at("AT", { timeout: 1000 }, function (err) {',
   },
-  { file: "modem.ts", from: "    dialect: DIALECTS[o.modem as string] as Dialect | undefined, // another value: found from ATI\n", to: "" },
+  { file: "modem.ts", from: "    dialect: DIALECTS[o.modem as string] || 0, // another value: found from ATI\n", to: "" },
   { file: "smtp.ts", from: 'import type { Dialect } from "./dialect";\n', to: "" },
   { file: "smtp.ts", from: '    var d = (m.dialect as Dialect).download;\n    text = d ? text || "\\r\\n" : text + "\\x1a";\n', to: '    text += "\\x1a";\n' },
   { file: "smtp.ts", from: 'line === (d || ">") && ', to: 'line === ">" && ' },

@@ -437,7 +437,7 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
     let missing = 0;
     const answers: string[] = [];
     for (const t of EMAIL_TESTS) {
-      if (t === "AT+EMAILSSL=?" && !dialect.ssl) continue;
+      if (t === "AT+EMAILSSL=?" && dialect.noSsl) continue;
       const res = await at(t);
       if (!res.ok) missing++;
       answers.push(t.replace(/^AT\+|=\?$/g, "") + (res.ok ? " ok" : " NO"));
