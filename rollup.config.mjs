@@ -31,10 +31,12 @@ export const plugins = (sourceMap = false, board = false) => [
 // 5 characters, a JsVar on every object that holds it. Most used first (they get one letter).
 // test/build.test.ts checks the list and that no short name is a property the bundles keep.
 export const INTERNAL = [
-  "at", "typedError", "LIMITS", "result", "opts", "ch", "until", "quote", "_m", "expect", "waiter",
+  "at", "typedError", "LIMITS", "result", "session", "opts", "ch", "ms", "until", "quote", "reply", "serial",
+  "_m", "expect", "waiter", "endSession",
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
   "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "find", "UNSAFE",
+  "tick", "sink",
 ];
 const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
 /** Every name a source file uses as a property, a key or a field, and every short string (a key

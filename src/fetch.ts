@@ -67,7 +67,7 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
   });
 
   function finish(err?: EmailError | null) {
-    m.logout(function (e2) {
+    m.endSession(function (e2) {
       var e = err || e2;
       done(e, e ? undefined : stats);
     });

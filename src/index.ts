@@ -65,7 +65,7 @@ var API = {
       // manual 1.1 item 4: SMTP and POP3 never at the same time
       m.ensure(function (err) {
         if (err) return done(err);
-        m.logout(function (err) {
+        m.endSession(function (err) {
           if (err) done(err);
           else p.send(m, msg, s, done);
         });
@@ -89,7 +89,7 @@ var API = {
     pop3(m, function (p, done) { p.simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
   },
   logout: function (this: Connection, cb?: Callback) {
-    this._m.run(this._m.logout, cb);
+    this._m.run(this._m.endSession, cb);
   },
   fetch: function (this: Connection, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: Callback) {
     var m = this._m;
@@ -100,7 +100,7 @@ var API = {
     // An operation under way ends now, with its one callback (an error of type CLOSED).
     m.ch.abort("CLOSED", "closed during the operation");
     m.run(function (done) {
-      m.logout(function () {
+      m.endSession(function () {
         // ERROR here means the bearer was not open: closed either way.
         m.at("AT+SAPBR=0," + m.o.cid, null, function () {
           m.close();

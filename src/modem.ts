@@ -92,7 +92,7 @@ export interface Modem {
   readonly ready: boolean;
   /** 0: no POP3 session; 1: one may be open (AT+POP3SRV was taken); 2: logged in (+POP3IN: 1).
    *  Written by pop3.ts as the session goes (a field, not a setter: a function costs ~10 JsVars). */
-  pop3: number;
+  session: number;
   /** SMTP settings the modem holds, by setting name: the command that set it (kept by smtp.ts;
    *  emptied here whenever the modem may have forgotten them). */
   cache: { [key: string]: string };
@@ -103,7 +103,7 @@ export interface Modem {
   /** Prepares the modem if a reboot or a bearer drop made it forget. */
   ensure(next: (err?: any) => void): void;
   /** Ends a POP3 session, if one may be open (AT+POP3OUT, manual 2.22). */
-  logout(done: (err?: EmailError | null) => void): void;
+  endSession(done: (err?: EmailError | null) => void): void;
   /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. After
    *  a failure that leaves the modem's state unknown, it ends what the modem was in the middle of. */
   run(op: (done: Callback) => void, cb?: Callback): void;
@@ -186,15 +186,15 @@ export function createModem(port: Port, o: Resolved): Modem {
       (function again() {
         // ATI every time (one code path): while the model is unknown its answer names it ("SIM800
         // R14.18"); one naming none is reported and talked to as a SIM900. After a failed ATI: asked again.
-        m.at("ATI", { timeout: 1000 }, function (err, res) {
+        m.at("ATI", { ms: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines + "", d = identify(line); // (its lines joined by commas)
+            var line = res.reply + "", d = identify(line); // (its lines joined by commas)
             if (!d) tell("MODEL", line);
             m.dialect = d || DIALECTS.sim900;
           }
           if (!err || --left <= 0) return next(err);
           // ERROR to ATI: a POP3 response may be unread, and then only AT+POP3OUT is taken (2.19).
-          if (err.type === "ERROR") { m.pop3 = 1; m.logout(again); }
+          if (err.type === "ERROR") { m.session = 1; m.endSession(again); }
           else again();
         });
       })();
@@ -203,8 +203,8 @@ export function createModem(port: Port, o: Resolved): Modem {
     // Open the bearer only if the query says it is closed: opening an open one is ERROR.
     function bearer(next: (err?: any) => void) {
       m.at("AT+SAPBR=2," + cid, null, function (err, res) {
-        if (err || bearerStatus(res.lines) === 1) next(err);
-        else m.at("AT+SAPBR=1," + cid, { timeout: o.bearerTimeout }, next);
+        if (err || bearerStatus(res.reply) === 1) next(err);
+        else m.at("AT+SAPBR=1," + cid, { ms: o.bearerTimeout }, next);
       });
     }
 
@@ -222,7 +222,7 @@ export function createModem(port: Port, o: Resolved): Modem {
     }
     function attempt(s: Command, tries: number) {
       m.at(s[0], s[4] ? { logAs: s[4] } : null, function (err, res) {
-        if (!err && s[1] && !s[1].test(res.lines.join("\n"))) err = typedError(commandName(s[0]), "ERROR", s[2] as string);
+        if (!err && s[1] && !s[1].test(res.reply.join("\n"))) err = typedError(commandName(s[0]), "ERROR", s[2] as string);
         if (!err || tries <= 1) next(err);
         else pollTimer = setTimeout(function () { attempt(s, tries - 1); }, 2000);
       });
@@ -238,17 +238,17 @@ export function createModem(port: Port, o: Resolved): Modem {
     ch: ch,
     dialect: DIALECTS[o.modem as string] || 0, // another value: found from ATI
     ready: false,
-    pop3: 0,
+    session: 0,
     cache: {} as { [key: string]: string },
     // the channel's function itself, which applies o's timeouts (a function of the modem's own
     // around it would cost ~12 JsVars for the session)
-    at: ch.command,
+    at: ch.at,
     ensure: ensure,
-    logout: function (done: (err?: EmailError | null) => void) {
-      if (!m.pop3) return done();
+    endSession: function (done: (err?: EmailError | null) => void) {
+      if (!m.session) return done();
       m.at("AT+POP3OUT", { until: ["+POP3OUT:"] }, function (err, res) {
         // ERROR: there was no session; no answer at all: the modem may still be logged in
-        if (!err || err.type === "ERROR") m.pop3 = 0;
+        if (!err || err.type === "ERROR") m.session = 0;
         var c = err ? 0 : resultCode(res.result);
         done(err || (c === 1 ? null : codeError("POP3OUT", c)));
       });
@@ -285,7 +285,7 @@ export function createModem(port: Port, o: Resolved): Modem {
             var c = err.command || "", back = function () { end(err, 0, end); };
             if (c.indexOf("POP3") === 0) {
               // (not when already logged out: a failed fetch logs out itself)
-              if (m.pop3) return m.logout(function () { m.pop3 = 0; back(); });
+              if (m.session) return m.endSession(function () { m.session = 0; back(); });
             } else if (c.indexOf("SMTP") === 0) return m.at("AT+SAPBR=0," + cid, null, back);
           }
         }
@@ -321,12 +321,12 @@ export function createModem(port: Port, o: Resolved): Modem {
     var x = NEWS.exec(line);
     if (!x) return false;
     var c = line.charAt(0), w = x[0];
-    if (w === "+POP3OUT:") m.pop3 = 0; // the server or the modem ended the session (manual 2.22)
+    if (w === "+POP3OUT:") m.session = 0; // the server or the modem ended the session (manual 2.22)
     else if (w === UNDER_VOLTAGE_WARN) tell("UNDERVOLTAGE", line);
     else if (c === "+" ? w === "+SAPBR " + cid + ": DEACT" : c === "R" ? w === RDY : c === "N" || c === "U") {
       var event = c === "+" ? "DEACT" : c === "R" ? "REBOOT" : "POWERDOWN";
       m.ready = false;
-      m.pop3 = 0;
+      m.session = 0;
       m.cache = {};
       m.ch.abort(event, c === "+" ? "the network closed the GPRS bearer" : c === "R" ? "the modem restarted" :
         c === "U" ? "the modem powered down: under-voltage" : "the modem powered down", c === "+");

@@ -29,15 +29,15 @@ export interface RetrieveOptions {
 }
 
 export function login(m: Modem, done: (err?: EmailError | null) => void) {
-  if (m.pop3 > 1) return done();
+  if (m.session > 1) return done();
   // (not inlined: the command's text, password and all, would be kept while AT+POP3IN waits)
   /*#__NOINLINE__*/ server(m, function (err) {
     if (err) return done(err);
-    m.pop3 = 1; // from here the modem may be in a session, whatever becomes of AT+POP3IN
+    m.session = 1; // from here the modem may be in a session, whatever becomes of AT+POP3IN
     m.at("AT+POP3IN", { until: ["+POP3IN:"] }, function (err, res) {
       var c = err ? 0 : resultCode(res.result);
-      if (c === 1) m.pop3 = 2;
-      else if (!err) m.pop3 = 0; // refused: no session
+      if (c === 1) m.session = 2;
+      else if (!err) m.session = 0; // refused: no session
       done(err || (c === 1 ? null : codeError("POP3IN", c, POP3IN_CODES)));
     });
   });
@@ -55,8 +55,8 @@ function server(m: Modem, next: (err: EmailError | null) => void) {
   var shown = { logAs: head + '"***"' + port };
   m.at(srv, shown, function (err) {
     if (!err || err.type !== "ERROR") return next(err);
-    m.pop3 = 1;
-    m.logout(function () { m.at(srv, shown, next); });
+    m.session = 1;
+    m.endSession(function () { m.at(srv, shown, next); });
   });
 }
 
@@ -70,7 +70,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
     if (err) return done(err);
     var r = res.result;
     if (r.indexOf("+POP3OUT:") === 0) {
-      m.pop3 = 0;
+      m.session = 0;
       return done(codeError(name, resultCode(r)));
     }
     var f = r.substring(r.indexOf(":") + 1).replace(/^ +/, "").split(",");
@@ -84,7 +84,7 @@ export function simple(m: Modem, text: string, names: string[], done: (err: Emai
 interface Reads {
   ends: string[];
   onLine: (this: Reads, line: string) => boolean;
-  onData: (s: string) => void;
+  sink: (s: string) => void;
   m: Modem;
   more: boolean;
   n: number;
@@ -121,13 +121,13 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
       // made here, not before: nothing held while AT+POP3CMD waits (ends: manual 2.19, the read's
       // answer when the session broke)
       if (a) over = true, err = a;
-      else reads = { ends: ["+POP3OUT:"], onLine: readLine, onData: onSlice, m: m, more: false, n: 0, got: false };
+      else reads = { ends: ["+POP3OUT:"], onLine: readLine, sink: onSlice, m: m, more: false, n: 0, got: false };
     } else if (typeof b === "string") {
       over = true;
       err = typedError("POP3READ", a, b);
     } else if (b) {
       if (a || b.result) {
-        if (b.result) m.pop3 = 0;
+        if (b.result) m.session = 0;
         over = true;
         err = a || codeError("POP3READ", resultCode(b.result));
       } else if (!reads.more) over = true;

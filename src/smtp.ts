@@ -167,7 +167,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     // body (up to 4 KB, twice that as hex) is not held through the attachment's transfer.
     m.at("AT+SMTPBODY" + (d ? "=" + text.length : ""), {
       onLine: function (line: string): boolean {
-        return line === (d || ">") && (m.ch.port.write(text), (text = ""), true);
+        return line === (d || ">") && (m.ch.serial.write(text), (text = ""), true);
       },
     }, function (err) {
       if (err) done(err);
@@ -214,14 +214,14 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
         var c = /^\+SMTPFT: *2,(\d+)/.exec(line);
         if (!c) return false;
         k = Math.min(+c[1], buf.length);
-        m.ch.port.write(buf.substring(0, k));
+        m.ch.serial.write(buf.substring(0, k));
         buf = buf.substring(k);
         return true;
       },
     }, function (err, res) {
       // No "+SMTPFT: 2,n" seen: the modem may be waiting for n bytes; fill them so it hears commands
       // again (the send fails, and no AT+SMTPFT=0 ever lets those bytes go out as an email).
-      if (err && !k && err.type !== "ERROR") m.ch.port.write(new Array(n + 1).join("\0"));
+      if (err && !k && err.type !== "ERROR") m.ch.serial.write(new Array(n + 1).join("\0"));
       sent += k;
       if (!err && progress) try { progress(sent); } catch (e) { /* a progress callback may not stop the transfer */ }
       finished(err, res);

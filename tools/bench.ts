@@ -190,15 +190,15 @@ function modulePath(input: { reads: string[][] }): () => number {
     let got = 0, done = 0;
     const ds = createDotStream((s) => { got += s.length; }, () => undefined);
     for (const ev of input.reads) {
-      ch.command("AT+POP3READ=1460", {
-        timeout: 5000,
+      ch.at("AT+POP3READ=1460", {
+        ms: 5000,
         onLine: (line: string) => {
           const x = /^\+POP3READ: *([12]),(\d+)/.exec(line);
           if (!x) return false;
           ch.expect(+x[2]);
           return true;
         },
-        onData: ds.push,
+        sink: ds.push,
       }, (err: any) => { if (err) throw err; done++; });
       for (const e of ev) listener(e);
     }

@@ -114,7 +114,7 @@ for (rep = 0; rep < ${REPS}; rep++) {
   ds = T.createDotStream(function (s) { got += s.length; }, function () {});
   c0 = cpu();
   for (k = 0; k < N; k++) {
-    ch.command("AT+POP3READ=1460", { timeout: 5000, onData: ds.push, onLine: onLine }, ended);
+    ch.at("AT+POP3READ=1460", { ms: 5000, sink: ds.push, onLine: onLine }, ended);
     var rd = READS[k % 4];
     for (i = 0; i < rd.length; i++) port.f(rd[i]);
   }
@@ -167,7 +167,7 @@ export async function instructionFigures(reads = 100, pretokenised = false): Pro
     const script = setup(n * 1460, file) + `ch = T.createChannel(port); got = 0; done = 0;
 ds = T.createDotStream(function (s) { got += s.length; }, function () {});
 for (k = 0; k < N; k++) {
-  ch.command("AT+POP3READ=1460", { timeout: 5000, onData: ds.push, onLine: onLine }, ended);
+  ch.at("AT+POP3READ=1460", { ms: 5000, sink: ds.push, onLine: onLine }, ended);
   var rd = READS[k % 4];
   for (i = 0; i < rd.length; i++) port.f(rd[i]);
 }

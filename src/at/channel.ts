@@ -9,7 +9,7 @@ import { typedError, codeError, EmailError } from "../errors";
 export interface CommandOptions {
   /** Milliseconds for the whole exchange, result line included; by default the channel's `times`
    *  (atTimeout, or serverTimeout for a command with `until`). */
-  timeout: number;
+  ms: number;
   /** Also wait for a line starting with one of these (it may come long after OK): the result. */
   until?: string[];
   /** A line starting with one of these ends the command at once, OK or not (e.g. "+POP3OUT:"). */
@@ -18,14 +18,14 @@ export interface CommandOptions {
    *  prompt (manual 2.8) is the line ">": unhandled, it is cancelled with ESC. */
   onLine?: (line: string) => boolean | void;
   /** A slice of a raw payload announced with expect() (manual 2.19). */
-  onData?: (slice: string, left: number) => void;
+  sink?: (slice: string, left: number) => void;
   /** What the transcript shows instead of the command (passwords masked). */
   logAs?: string;
 }
 
 export interface CommandResult {
   /** Intermediate lines, e.g. "+SAPBR: 1,1,\"10.0.0.1\"". */
-  lines: string[];
+  reply: string[];
   /** The `until` line that ended the command, or "". */
   result: string;
 }
@@ -42,12 +42,12 @@ export interface Timeouts {
 export interface Channel {
   /** `opts` (null: none) is the caller's, made for this command: it gets the default timeout itself
    *  (no copy per command). */
-  command(text: string, opts: Partial<CommandOptions> | null, done: CommandDone): void;
+  at(text: string, opts: Partial<CommandOptions> | null, done: CommandDone): void;
   /** Commands taken so far. */
   count: number;
   /** The port, for raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n (a field,
    *  not a write() method: each function a connection keeps costs about 9 JsVars). */
-  readonly port: Port;
+  readonly serial: Port;
   expect(n: number): void;
   /** Ends the in-flight command with an error of `type` (a bearer drop, a reboot); queued ones go on.
    *  serverOnly: the command fails only when its own answer comes (its OK, or its result line, which
@@ -70,7 +70,7 @@ interface Pending {
   text: string;
   opts: CommandOptions;
   done: CommandDone;
-  lines: string[];
+  reply: string[];
   /** OK came (a command with `until` still waits for its result line). */
   ok?: boolean;
   /** The `until` or `ends` line that ended it. */
@@ -124,7 +124,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     // (The count checked here first: hush's text is long, and Espruino lexes it all on each call.)
     if (!closed && reader.expect(-1)) hush();
     try {
-      c.done(err || null, { lines: c.lines, result: c.result || "" });
+      c.done(err || null, { reply: c.reply, result: c.result || "" });
     } catch (e) {
       trace("! callback threw: " + e);
     }
@@ -140,12 +140,12 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     if (draining) clearTimeout(draining);
     if (quiet === true) {
       draining = 0;
-      evs.chunk = undefined;
+      evs.tick = undefined;
       reader.expect(0);
       return next();
     }
     draining = setTimeout(function () { hush(true); }, QUIET);
-    evs.chunk = hush; // only while it drains: the data path calls nothing per chunk otherwise
+    evs.tick = hush; // only while it drains: the data path calls nothing per chunk otherwise
   }
 
   /** (Re)starts c's timeout. `settle`: c was disturbed and waits for its result line, which follows
@@ -165,7 +165,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     var c = cur;
     if (!c) return;
     var idle = Date.now() - reader.last;
-    if (c.last && idle < c.opts.timeout) return arm(c, c.opts.timeout - idle);
+    if (c.last && idle < c.opts.ms) return arm(c, c.opts.ms - idle);
     var name = commandName(c.text), left = reader.expect(-1);
     finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + ((c.n as number) - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
   }
@@ -173,7 +173,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function next() {
     if (cur || closed || draining || !queue.length) return;
     var c = (cur = queue.shift() as Pending);
-    arm(c, c.opts.timeout);
+    arm(c, c.opts.ms);
     if (log) trace("> " + (c.opts.logAs || c.text)); // (no string built for no log)
     port.write(c.text + "\r");
   }
@@ -206,7 +206,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       }
       if (f) {
         // a disturbed command that waits for a result line may still get it, after OK or ERROR
-        if (c.fail) { if (c.opts.until) arm(c, c.opts.timeout, true); else finish(c.fail); }
+        if (c.fail) { if (c.opts.until) arm(c, c.opts.ms, true); else finish(c.fail); }
         else if (line === "OK") {
           c.ok = true;
           if (!c.opts.until || c.result) finish(null);
@@ -219,7 +219,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (c.opts.onLine && c.opts.onLine(line)) return;
     }
     if (line === ">") port.write("\x1b"); // nobody wants to type a body: ESC cancels it (manual 2.8)
-    else if (!urc(line) && c) c.lines.push(line); // (no command is in flight while a cut payload drains)
+    else if (!urc(line) && c) c.reply.push(line); // (no command is in flight while a cut payload drains)
   }
 
   var evs: ReaderEvents = {
@@ -243,23 +243,23 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   port.on("data", onData);
 
   var self: Channel = {
-    command: function (text, opts, done) {
+    at: function (text, opts, done) {
       self.count++;
       if (closed) {
-        done(typedError(commandName(text), "CLOSED", "the connection is closed"), { lines: [], result: "" });
+        done(typedError(commandName(text), "CLOSED", "the connection is closed"), { reply: [], result: "" });
         return;
       }
       var o = (opts || {}) as CommandOptions;
-      if (!o.timeout && times) o.timeout = o.until ? times.serverTimeout : times.atTimeout;
-      queue.push({ text: text, opts: o, done: done, lines: [] });
+      if (!o.ms && times) o.ms = o.until ? times.serverTimeout : times.atTimeout;
+      queue.push({ text: text, opts: o, done: done, reply: [] });
       next();
     },
     count: 0,
-    port: port,
+    serial: port,
     expect: function (n) {
       var c = cur;
       if (c) { c.n = n; c.last = 1; }
-      reader.expect(n, c ? c.opts.onData : undefined);
+      reader.expect(n, c ? c.opts.sink : undefined);
     },
     waiter: null,
     abort: function (type, message, serverOnly) {
@@ -270,7 +270,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       var err = typedError(commandName(c.text), type, message);
       if (!serverOnly) return finish(err);
       c.fail = err;
-      if (c.opts.until) arm(c, c.opts.timeout, true);
+      if (c.opts.until) arm(c, c.opts.ms, true);
     },
     close: function () {
       if (closed) return;
@@ -282,7 +282,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       finish(err);
       while (queue.length) {
         var q = queue.shift() as Pending;
-        try { q.done(err, { lines: [], result: "" }); } catch (e) { trace("! callback threw: " + e); }
+        try { q.done(err, { reply: [], result: "" }); } catch (e) { trace("! callback threw: " + e); }
       }
     },
   };

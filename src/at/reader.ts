@@ -12,7 +12,7 @@ export interface ReaderEvents {
   /** A line longer than the bound arrived; it was dropped up to its end. */
   overflow(): void;
   /** A chunk that is not all payload is about to be read. */
-  chunk?(): void;
+  tick?(): void;
   /** A handler threw inside push(). Given this, push never throws, so that it can be the Serial
    *  'data' handler itself (Espruino removes a data handler that throws, for good). */
   fault?(e: any): void;
@@ -46,7 +46,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   // handling is a function of its own: Espruino lexes a loop's whole body each turn. (The rare
   // steps stay inline: a function costs about 10 JsVars, while they cost 30 M instructions per MB.)
   function scan(chunk: string) {
-    if (ev.chunk) ev.chunk();
+    if (ev.tick) ev.tick();
     var len = chunk.length, pos = 0, nl, take;
     while (pos < len) {
       if (raw > 0) {

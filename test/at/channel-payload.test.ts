@@ -14,15 +14,15 @@ function busy(ms: number) {
 
 /** AT+POP3READ=<n> as pop3.ts issues it: the header line announces the payload. */
 function read(ch: any, timeout: number, got: string[], done: (err: any) => void, onData?: (s: string) => void) {
-  ch.command("AT+POP3READ=100", {
-    timeout,
+  ch.at("AT+POP3READ=100", {
+    ms: timeout,
     onLine: (line: string) => {
       const x = /^\+POP3READ: ([12]),(\d+)/.exec(line);
       if (!x) return false;
       ch.expect(+x[2]);
       return true;
     },
-    onData: (s: string) => { got.push(s); if (onData) onData(s); },
+    sink: (s: string) => { got.push(s); if (onData) onData(s); },
   }, done);
 }
 
@@ -35,7 +35,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     let err: any = "pending";
     read(ch, 100, got, (e) => { err = e; });
     let next: any = "pending";
-    ch.command("AT", { timeout: 1000 }, (e: any) => { next = e; });
+    ch.at("AT", { ms: 1000 }, (e: any) => { next = e; });
     port.feed("\r\n+POP3READ: 2,100\r\n" + "a".repeat(40));
     await sleep(150);
     assert.equal(err.type, "TIMEOUT");
@@ -59,7 +59,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     let err: any;
     read(ch, 50, [], (e) => { err = e; });
     let next: any = "pending";
-    ch.command("AT", { timeout: 2000 }, (e: any) => { next = e; });
+    ch.at("AT", { ms: 2000 }, (e: any) => { next = e; });
     port.feed("\r\n+POP3READ: 1,100\r\n" + "x".repeat(10));
     await sleep(100);
     assert.equal(err.message, "POP3READ: payload incomplete (10 of 100 bytes)");
@@ -79,7 +79,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     let err: any;
     read(ch, 1000, [], (e) => { err = e; });
     let next: any = "pending";
-    ch.command("AT", { timeout: 1000 }, (e: any) => { next = e; });
+    ch.at("AT", { ms: 1000 }, (e: any) => { next = e; });
     port.feed("\r\n+POP3READ: 2,20\r\n" + "y".repeat(5));
     ch.abort("DEACT", "the network closed the GPRS bearer");
     assert.equal(err.type, "DEACT");

@@ -9,15 +9,15 @@ import { scriptPort } from "../helpers/script-port";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function read(ch: any, timeout: number, onData: (s: string) => void, done: (err: any) => void) {
-  ch.command("AT+POP3READ=100", {
-    timeout,
+  ch.at("AT+POP3READ=100", {
+    ms: timeout,
     onLine: (line: string) => {
       const x = /^\+POP3READ: ([12]),(\d+)/.exec(line);
       if (!x) return false;
       ch.expect(+x[2]);
       return true;
     },
-    onData,
+    sink: onData,
   }, done);
 }
 
@@ -28,7 +28,7 @@ describe(`AT channel: the port's data handler @dist (${target})`, () => {
     let err: any = "pending";
     read(ch, 200, () => { throw new Error("disk full"); }, (e) => { err = e; });
     let next: any = "pending";
-    ch.command("AT", { timeout: 1000 }, (e: any) => { next = e; });
+    ch.at("AT", { ms: 1000 }, (e: any) => { next = e; });
     assert.doesNotThrow(() => port.feed("\r\n+POP3READ: 2,100\r\n" + "a".repeat(40)));
     assert.equal(err.type, "ERROR");
     assert.equal(err.message, "internal error: Error: disk full");
@@ -44,7 +44,7 @@ describe(`AT channel: the port's data handler @dist (${target})`, () => {
     const ch = lib.createChannel(port);
     let err: any = "pending";
     read(ch, 50, () => {}, (e) => { err = e; });
-    ch.command("AT", { timeout: 5000 }, () => {});
+    ch.at("AT", { ms: 5000 }, () => {});
     port.feed("\r\n+POP3READ: 2,100\r\n" + "c".repeat(40));
     await sleep(100);
     assert.equal(err.type, "TIMEOUT");

@@ -13,8 +13,8 @@ describe(`AT channel @dist (${target})`, () => {
   it("writes one command at a time and ends it on OK with its intermediate lines", (done) => {
     const { port, ch } = setup();
     const results: unknown[] = [];
-    ch.command("AT+SAPBR=2,1", { timeout: 1000 }, (err: any, res: any) => results.push([err, [...res.lines]]));
-    ch.command("AT+EMAILCID=1", { timeout: 1000 }, (err: any) => {
+    ch.at("AT+SAPBR=2,1", { ms: 1000 }, (err: any, res: any) => results.push([err, [...res.reply]]));
+    ch.at("AT+EMAILCID=1", { ms: 1000 }, (err: any) => {
       results.push([err]);
       assert.deepEqual(results, [[null, ['+SAPBR: 1,1,"10.89.193.1"']], [null]]);
       done();
@@ -28,9 +28,9 @@ describe(`AT channel @dist (${target})`, () => {
   it("ends on ERROR and +CME ERROR with code and command", () => {
     const { port, ch } = setup();
     const errs: any[] = [];
-    ch.command("AT+EMAILSSL=1", { timeout: 1000 }, (e: any) => errs.push(e));
+    ch.at("AT+EMAILSSL=1", { ms: 1000 }, (e: any) => errs.push(e));
     port.feed("\r\n+CME ERROR: 3\r\n");
-    ch.command("AT+SMTPSUB=\"x\"", { timeout: 1000 }, (e: any) => errs.push(e));
+    ch.at("AT+SMTPSUB=\"x\"", { ms: 1000 }, (e: any) => errs.push(e));
     port.feed("\r\nERROR\r\n");
     assert.equal(errs[0].code, 3);
     assert.equal(errs[0].command, "EMAILSSL");
@@ -44,7 +44,7 @@ describe(`AT channel @dist (${target})`, () => {
     const urcs: string[] = [];
     const ch = lib.createChannel(port, undefined, undefined, (l: string) => (l === "RING" || l === "+SAPBR 1: DEACT") && (urcs.push(l), true));
     let result = "";
-    ch.command("AT+POP3IN", { timeout: 1000, until: ["+POP3IN:", "+POP3OUT:"] }, (_e: any, r: any) => { result = r.result; });
+    ch.at("AT+POP3IN", { ms: 1000, until: ["+POP3IN:", "+POP3OUT:"] }, (_e: any, r: any) => { result = r.result; });
     port.feed("\r\nOK\r\n\r\nRING\r\n");
     assert.equal(result, "");
     port.feed("\r\n+POP3IN: 1\r\n\r\n+SAPBR 1: DEACT\r\n");
@@ -60,7 +60,7 @@ describe(`AT channel @dist (${target})`, () => {
     port.feed("\r\n+POP3READ: 3,120\r\n\r\nRING\r\n");
     assert.deepEqual(seen, [["+POP3READ: 3,120"]], "news took RING");
     let lines: string[] = [];
-    ch.command("AT+POP3READ=10", { timeout: 1000 }, (_e: any, r: any) => { lines = [...r.lines]; });
+    ch.at("AT+POP3READ=10", { ms: 1000 }, (_e: any, r: any) => { lines = [...r.reply]; });
     port.feed("\r\n+POP3READ: 3,7\r\nOK\r\n");
     assert.deepEqual(lines, ["+POP3READ: 3,7"], "in flight, the line is the command's");
     assert.equal(seen.length, 1);
@@ -74,15 +74,15 @@ describe(`AT channel @dist (${target})`, () => {
   it("answers the prompt and streams announced payloads to the command", () => {
     const { port, ch } = setup();
     const data: string[] = [];
-    ch.command("AT+SMTPBODY", { timeout: 1000, onLine: (l: string) => l === ">" && (ch.port.write("hello\x1a"), true) }, () => {});
+    ch.at("AT+SMTPBODY", { ms: 1000, onLine: (l: string) => l === ">" && (ch.serial.write("hello\x1a"), true) }, () => {});
     port.feed("\r\n> ");
     assert.equal(port.written[1], "hello\x1a");
     port.feed("\r\nOK\r\n");
-    ch.command("AT+POP3READ=10", {
-      timeout: 1000,
+    ch.at("AT+POP3READ=10", {
+      ms: 1000,
       onLine: (l: string) => { const m = /^\+POP3READ: [12],(\d+)/.exec(l); if (m) { ch.expect(+m[1]); return true; } return false; },
-      onData: (s: string) => data.push(s),
-    }, (e: any, r: any) => data.push("end:" + e + ":" + r.lines.length));
+      sink: (s: string) => data.push(s),
+    }, (e: any, r: any) => data.push("end:" + e + ":" + r.reply.length));
     port.feed("\r\n+POP3READ: 2,9\r\nOK\r\nERROR\r\nOK\r\n");
     assert.deepEqual(data, ["OK\r\nERROR", "end:null:0"]);
   });
@@ -92,7 +92,7 @@ describe(`AT channel @dist (${target})`, () => {
     let lines: string[] | null = null;
     port.feed("\r\n> ");
     assert.deepEqual(port.written, ["\x1b"]);
-    ch.command("AT+CSQ", { timeout: 1000, onLine: (l: string) => l === "DOWNLOAD" }, (_e: any, r: any) => { lines = r.lines; });
+    ch.at("AT+CSQ", { ms: 1000, onLine: (l: string) => l === "DOWNLOAD" }, (_e: any, r: any) => { lines = r.reply; });
     port.feed("\r\n> ");
     port.feed("\r\n+CSQ: 20,0\r\n\r\nOK\r\n");
     assert.deepEqual(port.written, ["\x1b", "AT+CSQ\r", "\x1b"]);
@@ -102,8 +102,8 @@ describe(`AT channel @dist (${target})`, () => {
   it("times out a silent command exactly once and goes on with the next", (done) => {
     const { port, ch } = setup();
     const calls: any[] = [];
-    ch.command("AT+CSQ", { timeout: 30 }, (e: any) => calls.push(e.type));
-    ch.command("AT", { timeout: 1000 }, (e: any) => {
+    ch.at("AT+CSQ", { ms: 30 }, (e: any) => calls.push(e.type));
+    ch.at("AT", { ms: 1000 }, (e: any) => {
       calls.push(e);
       assert.deepEqual(calls, ["TIMEOUT", null]);
       done();
@@ -113,16 +113,16 @@ describe(`AT channel @dist (${target})`, () => {
 
   it("survives a throwing callback and an over-long line, and close fails what is queued", () => {
     const { port, ch, log } = setup();
-    ch.command("AT", { timeout: 1000 }, () => { throw new Error("user bug"); });
+    ch.at("AT", { ms: 1000 }, () => { throw new Error("user bug"); });
     port.feed("\r\nOK\r\n");
     assert.ok(log.some((l) => l.includes("user bug")));
     const errs: any[] = [];
-    ch.command("AT+CREG?", { timeout: 1000 }, (e: any) => errs.push(e.type));
+    ch.at("AT+CREG?", { ms: 1000 }, (e: any) => errs.push(e.type));
     port.feed("x".repeat(300) + "\r\n");
     assert.equal(errs.length, 0, "an over-long line fails its command only when the command's own answer comes");
     port.feed("\r\nOK\r\n");
-    ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
-    ch.command("AT", { timeout: 1000 }, (e: any) => errs.push(e.type));
+    ch.at("AT", { ms: 1000 }, (e: any) => errs.push(e.type));
+    ch.at("AT", { ms: 1000 }, (e: any) => errs.push(e.type));
     ch.close();
     assert.deepEqual(errs, ["OVERFLOW", "CLOSED", "CLOSED"]);
     assert.equal(port.listeners, 0);
