@@ -35,8 +35,8 @@ export const INTERNAL = [
   "_m", "expect", "waiter", "endSession",
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
-  "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "find", "UNSAFE",
-  "tick", "sink",
+  "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "UNSAFE",
+  "tick", "sink", "tally", "shut", "since", "piece", "lastAt",
 ];
 const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
 /** Every name a source file uses as a property, a key or a field, and every short string (a key

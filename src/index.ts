@@ -103,7 +103,7 @@ var API = {
       m.endSession(function () {
         // ERROR here means the bearer was not open: closed either way.
         m.at("AT+SAPBR=0," + m.o.cid, null, function () {
-          m.close();
+          m.shut();
           done(null);
         });
       });

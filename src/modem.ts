@@ -96,7 +96,7 @@ export interface Modem {
   /** SMTP settings the modem holds, by setting name: the command that set it (kept by smtp.ts;
    *  emptied here whenever the modem may have forgotten them). */
   cache: { [key: string]: string };
-  /** A command: the channel's own (ch.command, which counts them in ch.count). One answered by the
+  /** A command: the channel's own (ch.at, which counts them in ch.count). One answered by the
    *  modem itself times out after atTimeout; one with `until` (its result line comes from a mail
    *  server) after serverTimeout (AT+EMAILTO plus a margin). */
   at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;
@@ -107,7 +107,7 @@ export interface Modem {
   /** Queues an operation; `op` gets a callback that ends it (once) and starts the next one. After
    *  a failure that leaves the modem's state unknown, it ends what the modem was in the middle of. */
   run(op: (done: Callback) => void, cb?: Callback): void;
-  close(): void;
+  shut(): void;
 }
 
 /** A command of connect's sequence: [command, pattern its answer must contain, message when not,
@@ -257,10 +257,10 @@ export function createModem(port: Port, o: Resolved): Modem {
       ops.push(op, cb);
       pump();
     },
-    close: function () {
+    shut: function () {
       if (pollTimer) clearTimeout(pollTimer); // never clearTimeout(undefined): Espruino refuses it
       if (watching) E.removeListener("errorFlag", fifo);
-      m.ch.close();
+      m.ch.shut();
     },
   };
 

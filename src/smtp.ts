@@ -128,7 +128,7 @@ function plan(cache: { [key: string]: string }, want: Setting[]): Setting[] {
 /** Sends `msg` whose settings() were computed (and so validated) before any command went out. */
 export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string }, done: Callback) {
   var C = "SMTPSEND";
-  var first = m.ch.count;
+  var first = m.ch.tally;
   var sent = 0;
   var todo = plan(m.cache, s.list);
   var i = 0;
@@ -182,7 +182,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
       if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
       return done(err);
     }
-    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.ch.count - first, size: sent });
+    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.ch.tally - first, size: sent });
     x = /^\+SMTPFT: *1,(\d+)/.exec(line);
     // (not inlined: the closures transfer makes would keep this scope, and the answer with it)
     if (x) return /*#__NOINLINE__*/ transfer(+x[1]);

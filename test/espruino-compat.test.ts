@@ -55,6 +55,9 @@ export function usedBeforeDeclared(code: string): string[] {
     const uses = (n: any): void => {
       if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") { scope(n.body); return; }
       if (n.type === "Identifier" && at.has(n.name) && n.start < at.get(n.name)!) bad.push(n.name + "@" + n.start);
+      // a property's name (o.L, {L: 1}) is no use of a variable L (the board build shortens them)
+      if (n.type === "MemberExpression" && !n.computed) return uses(n.object);
+      if (n.type === "Property" && !n.computed) return uses(n.value);
       children(n).forEach(uses);
     };
     collect(body);
@@ -76,6 +79,8 @@ describe("Espruino compatibility of the built code", () => {
     assert.deepEqual(names("var a = 1; function f(){ a = 2; var a; return a; }"), ["a"]);
     assert.deepEqual(names("function f(){ var a = 1, b = a; return b; }"), []);
     assert.deepEqual(names("function f(x){ for (var i = 0; i < x; i++); return i; }"), []);
+    assert.deepEqual(names("function f(o){ o.L = {L: 1}; var L = 2; return L; }"), []);
+    assert.deepEqual(names("function f(o){ o[L] = {x: L}; var L = 2; }"), ["L", "L"]);
   });
 
   it("no bundle in dist/ uses a function or a var before its declaration has run (Espruino hoists nothing)", () => {

@@ -51,6 +51,20 @@ describe("the board bundles' shortened property names", function () {
     assert.deepEqual(INTERNAL.filter((n) => seen.has(n)), []);
   });
 
+  it("are no member of ES5's objects (lib.es5.d.ts: the module can use no other) nor of the Espruino API it uses", () => {
+    const builtin = new Set<string>();
+    for (const f of [path.join(ROOT, "node_modules", "typescript", "lib", "lib.es5.d.ts"), path.join(SRC, "espruino.d.ts")]) {
+      const visit = (n: ts.Node) => {
+        const named = n as { name?: ts.Node };
+        if ((ts.isPropertySignature(n) || ts.isMethodSignature(n)) && named.name && ts.isIdentifier(named.name)) builtin.add(named.name.text);
+        ts.forEachChild(n, visit);
+      };
+      visit(ts.createSourceFile(f, fs.readFileSync(f, "utf8"), ts.ScriptTarget.ES5, true));
+    }
+    assert.ok(builtin.has("slice") && builtin.has("push") && builtin.has("write") && builtin.has("removeListener"));
+    assert.deepEqual(INTERNAL.filter((n) => builtin.has(n)), []);
+  });
+
   it("get short names distinct from each other and from every property the bundles keep", async () => {
     const short = INTERNAL.map((n) => SHORT["$" + n]);
     assert.equal(new Set(short).size, INTERNAL.length);

@@ -202,7 +202,7 @@ function modulePath(input: { reads: string[][] }): () => number {
       }, (err: any) => { if (err) throw err; done++; });
       for (const e of ev) listener(e);
     }
-    ch.close();
+    ch.shut();
     if (done !== input.reads.length) throw new Error("module path: " + done + " of " + input.reads.length + " reads ended");
     return got;
   };

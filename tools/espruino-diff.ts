@@ -81,7 +81,7 @@ for (var i = 0; i < CASES_VALUE; i++) {
   rd = L.createReader({
     line: function (t) { ev.push("L" + t); var m = /^\+POP3READ: 2,(\d+)/.exec(t); if (m) rd.expect(+m[1]); },
     prompt: function () { ev.push(">"); },
-    data: function (s, left) { ev.push("D" + s.length + "," + left); },
+    piece: function (s, left) { ev.push("D" + s.length + "," + left); },
     overflow: function () { ev.push("!"); }
   }, 10 + rnd(40));
   var pay = text(12), modem = "\r\n" + text(6) + "\r\n" + (rnd(2) ? "> " : "") + "+POP3READ: 2," + pay.length + "\r\n" + pay + "\r\nOK\r\n" + text(6);

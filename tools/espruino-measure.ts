@@ -120,7 +120,7 @@ for (rep = 0; rep < ${REPS}; rep++) {
   }
   tm = Math.min(tm, cpu() - c0);
   gm = got;
-  ch.close();
+  ch.shut();
 }
 got = 0;
 var raw = 0, ln = "", payload = "";
@@ -171,7 +171,7 @@ for (k = 0; k < N; k++) {
   var rd = READS[k % 4];
   for (i = 0; i < rd.length; i++) port.f(rd[i]);
 }
-ch.close();
+ch.shut();
 print("DONE " + JSON.stringify({ done: done, reads: N }));
 quit();
 `;

@@ -12,13 +12,13 @@ export const NO_DIALECT: { file: string; from: string; to: string }[] = [
   { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).noSsl ? 0 : ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
   {
     file: "modem.ts",
-    from: `m.at("ATI", { timeout: 1000 }, function (err, res) {
+    from: `m.at("ATI", { ms: 1000 }, function (err, res) {
           if (!err && !m.dialect) {
-            var line = res.lines + "", d = identify(line); // (its lines joined by commas)
+            var line = res.reply + "", d = identify(line); // (its lines joined by commas)
             if (!d) tell("MODEL", line);
             m.dialect = d || DIALECTS.sim900;
           }`,
-    to: 'm.at("AT", { timeout: 1000 }, function (err) {',
+    to: 'm.at("AT", { ms: 1000 }, function (err) {',
   },
   { file: "modem.ts", from: "    dialect: DIALECTS[o.modem as string] || 0, // another value: found from ATI\n", to: "" },
   { file: "smtp.ts", from: 'import type { Dialect } from "./dialect";\n', to: "" },

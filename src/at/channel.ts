@@ -44,7 +44,7 @@ export interface Channel {
    *  (no copy per command). */
   at(text: string, opts: Partial<CommandOptions> | null, done: CommandDone): void;
   /** Commands taken so far. */
-  count: number;
+  tally: number;
   /** The port, for raw bytes: a body after the prompt, attachment data after +SMTPFT: 2,n (a field,
    *  not a write() method: each function a connection keeps costs about 9 JsVars). */
   readonly serial: Port;
@@ -60,7 +60,7 @@ export interface Channel {
    *  `news` did not take (one argument), and abort() ends it (type, message). */
   waiter: ((line: string, message?: string) => void) | null;
   /** Fails everything in flight and queued, and stops listening to the port. */
-  close(): void;
+  shut(): void;
 }
 
 /** A command, queued or in flight. Only the first four are set when it is queued: each property
@@ -82,7 +82,7 @@ interface Pending {
   n?: number;
   /** Set once its payload is announced: its timer then counts from when the reader last returned
    *  from a chunk (the caller's onData included: the caller's time is not the modem's). */
-  last?: number;
+  since?: number;
 }
 
 // No "?" quantifier and no "$" after an alternation: Espruino's regex engine gets both wrong.
@@ -153,7 +153,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function arm(c: Pending, ms: number, settle?: boolean) {
     if (settle) {
       clearTimeout(c.timer);
-      c.last = 0;
+      c.since = 0;
       if (SETTLE < ms) ms = SETTLE;
     }
     c.timer = setTimeout(expire, ms);
@@ -164,8 +164,8 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   function expire() {
     var c = cur;
     if (!c) return;
-    var idle = Date.now() - reader.last;
-    if (c.last && idle < c.opts.ms) return arm(c, c.opts.ms - idle);
+    var idle = Date.now() - reader.lastAt;
+    if (c.since && idle < c.opts.ms) return arm(c, c.opts.ms - idle);
     var name = commandName(c.text), left = reader.expect(-1);
     finish(c.fail || typedError(name, "TIMEOUT", left ? name + ": payload incomplete (" + ((c.n as number) - left) + " of " + c.n + " bytes)" : name + ": no answer from the modem"));
   }
@@ -224,9 +224,9 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
 
   var evs: ReaderEvents = {
     line: onLine,
-    // slices that no command takes (expect() hands them to the command's onData directly), and
+    // slices that no command takes (expect() hands them to the command's sink directly), and
     // while a cut payload drains every other chunk too (hush sets chunk): each restarts the wait
-    data: hush,
+    piece: hush,
     overflow: function () {
       trace("! line over the bound dropped");
       if (cur) cur.fail = typedError(commandName(cur.text), "OVERFLOW", "a response line was too long");
@@ -244,7 +244,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
 
   var self: Channel = {
     at: function (text, opts, done) {
-      self.count++;
+      self.tally++;
       if (closed) {
         done(typedError(commandName(text), "CLOSED", "the connection is closed"), { reply: [], result: "" });
         return;
@@ -254,11 +254,11 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       queue.push({ text: text, opts: o, done: done, reply: [] });
       next();
     },
-    count: 0,
+    tally: 0,
     serial: port,
     expect: function (n) {
       var c = cur;
-      if (c) { c.n = n; c.last = 1; }
+      if (c) { c.n = n; c.since = 1; }
       reader.expect(n, c ? c.opts.sink : undefined);
     },
     waiter: null,
@@ -272,7 +272,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       c.fail = err;
       if (c.opts.until) arm(c, c.opts.ms, true);
     },
-    close: function () {
+    shut: function () {
       if (closed) return;
       closed = true;
       if (draining) clearTimeout(draining);

@@ -8,7 +8,7 @@ export interface ReaderEvents {
    *  prompt at the start of a line (with the space that may follow it, no line end) is the line ">". */
   line(text: string): void;
   /** A slice of a raw payload; `left` is how many payload bytes are still to come. */
-  data(slice: string, left: number): void;
+  piece(slice: string, left: number): void;
   /** A line longer than the bound arrived; it was dropped up to its end. */
   overflow(): void;
   /** A chunk that is not all payload is about to be read. */
@@ -22,8 +22,8 @@ export interface Reader {
   push(chunk: string): void;
   /** Date.now() when push() last returned (0: never): handlers' time included. (A field: each
    *  function a connection keeps costs about 9 JsVars.) */
-  last: number;
-  /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.data
+  lastAt: number;
+  /** The next n bytes are payload, whatever they contain: their slices go to sink (to ev.piece
    *  without one). Call it from within a line event. With n < 0 the count stays and only the sink
    *  changes. Returns the payload bytes still expected. (One method, no left(): each function a
    *  connection keeps costs ~9 JsVars; and no field: the data path reads a local, not a property.) */
@@ -39,7 +39,7 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
   var raw = 0;        // payload bytes still expected
   var skipSpace = false; // a '>' ended the last chunk: drop the space that may follow it
   var discard = false;   // inside an over-long line: drop up to its end
-  var sink = ev.data;    // where payload slices go: the consumer given to expect() itself, no hop
+  var sink = ev.piece;    // where payload slices go: the consumer given to expect() itself, no hop
   var now = Date.now; // (a local alias: a global name is looked up through every scope)
 
   // Lines, the prompt, and a chunk that holds the end of a payload: the rest of push. Each line's
@@ -98,17 +98,17 @@ export function createReader(ev: ReaderEvents, maxLine?: number): Reader {
         var n = chunk.length;
         if (raw >= n && n) sink(chunk, (raw -= n));
         else /*#__NOINLINE__*/ scan(chunk);
-        r.last = now();
+        r.lastAt = now();
       } catch (e) {
         // (inline: a function of its own would cost ~9 JsVars for the whole session)
         if (!ev.fault) throw e;
         ev.fault(e);
       }
     },
-    last: 0,
+    lastAt: 0,
     expect: function (n: number, f?: (slice: string, left: number) => void) {
       if (n >= 0) raw = n;
-      sink = f || ev.data;
+      sink = f || ev.piece;
       return raw;
     },
   };

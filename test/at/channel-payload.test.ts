@@ -50,7 +50,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     assert.equal(next, "pending", "the cut command's OK was not taken by the next one");
     port.feed("\r\nOK\r\n");
     assert.equal(next, null);
-    ch.close();
+    ch.shut();
   });
 
   it("when the rest never comes, the next command goes out once the line has been quiet", async () => {
@@ -69,7 +69,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     assert.deepEqual(port.written, ["AT+POP3READ=100\r", "AT\r"]);
     port.feed("\r\nOK\r\n");
     assert.equal(next, null, "after the quiet wait, lines are lines again");
-    ch.close();
+    ch.shut();
   });
 
   it("an abort inside a payload (close, bearer drop) discards the rest as well", async () => {
@@ -87,7 +87,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     assert.deepEqual(urcs, []);
     port.feed("\r\nOK\r\n");
     assert.equal(next, null);
-    ch.close();
+    ch.shut();
   });
 
   it("a slow onData does not make the command time out: the timer restarts after each slice", async () => {
@@ -104,7 +104,7 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     port.feed("\r\nOK\r\n");
     assert.equal(err, null);
     assert.equal(got.join(""), "c".repeat(100));
-    ch.close();
+    ch.shut();
   });
 
   it("but a modem that stops in the middle of a payload still times out", async () => {
@@ -117,6 +117,6 @@ describe(`AT channel: payloads cut short @dist (${target})`, () => {
     assert.equal(err, "pending");
     await sleep(100);
     assert.equal((err as any).message, "POP3READ: payload incomplete (30 of 100 bytes)");
-    ch.close();
+    ch.shut();
   });
 });

@@ -36,7 +36,7 @@ describe(`AT channel: the port's data handler @dist (${target})`, () => {
     assert.deepEqual(port.written, ["AT+POP3READ=100\r", "AT\r"], "the cut command's OK cleared the line");
     port.feed("\r\nOK\r\n");
     assert.equal(next, null);
-    ch.close();
+    ch.shut();
   });
 
   it("while a cut payload drains, chunks that are not payload also restart the wait for quiet", async () => {
@@ -57,12 +57,12 @@ describe(`AT channel: the port's data handler @dist (${target})`, () => {
     assert.deepEqual(port.written, ["AT+POP3READ=100\r"], "the line was never quiet: nothing goes out");
     await sleep(800);
     assert.deepEqual(port.written, ["AT+POP3READ=100\r", "AT\r"], "quiet at last: the next command goes out");
-    ch.close();
+    ch.shut();
   });
 });
 
 describe(`AT reader: push @dist (${target})`, () => {
-  const events = (extra: any) => ({ line() { throw new Error("boom"); }, data() {}, overflow() {}, ...extra });
+  const events = (extra: any) => ({ line() { throw new Error("boom"); }, piece() {}, overflow() {}, ...extra });
 
   it("without a fault handler, what a handler throws comes out of push", () => {
     const r = lib.createReader(events({}));
@@ -78,9 +78,9 @@ describe(`AT reader: push @dist (${target})`, () => {
 
   it("last is when push last returned", () => {
     const r = lib.createReader(events({ line() {} }));
-    assert.equal(r.last, 0);
+    assert.equal(r.lastAt, 0);
     const t0 = Date.now();
     r.push("OK\r\n");
-    assert.ok(r.last >= t0 && r.last <= Date.now());
+    assert.ok(r.lastAt >= t0 && r.lastAt <= Date.now());
   });
 });

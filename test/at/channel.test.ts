@@ -123,7 +123,7 @@ describe(`AT channel @dist (${target})`, () => {
     port.feed("\r\nOK\r\n");
     ch.at("AT", { ms: 1000 }, (e: any) => errs.push(e.type));
     ch.at("AT", { ms: 1000 }, (e: any) => errs.push(e.type));
-    ch.close();
+    ch.shut();
     assert.deepEqual(errs, ["OVERFLOW", "CLOSED", "CLOSED"]);
     assert.equal(port.listeners, 0);
   });

@@ -14,7 +14,7 @@ function run(chunks: string[], maxLine?: number) {
         const m = /^\+POP3READ: [12],(\d+)$/.exec(t);
         if (m) reader.expect(+m[1]);
       },
-      data(s: string, left: number) {
+      piece(s: string, left: number) {
         const last = ev[ev.length - 1];
         if (last && last.startsWith("D:")) ev[ev.length - 1] = last + s;
         else ev.push("D:" + s);
@@ -71,7 +71,7 @@ describe(`AT reader @dist (${target})`, () => {
     const r = lib.createReader({
       line(t: string) { if (t === "+POP3READ: 1,10") r.expect(10); },
       overflow() {},
-      data(s: string) { slices.push(s); },
+      piece(s: string) { slices.push(s); },
     });
     const chunk1 = "+POP3READ: 1,10\r\nabc";
     r.push(chunk1);

@@ -7,6 +7,7 @@ import { loadBundle, realHost } from "../sandbox";
 import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
 import { DIALECTS, identify } from "../../src/dialect";
+import type { Channel } from "../../src/at/channel";
 
 // tools/cli/ in a clone and dist/cli/ in the installed package are both two levels below the root.
 const ROOT = path.join(__dirname, "..", "..");
@@ -390,12 +391,12 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
   const port: HostSerial = await openPort(s.port, s.baud);
   let lostErr: Error | null = null;
   port.onLost((e) => (lostErr = e));
-  const ch = lib.createChannel(port, log, 512);
+  const ch: Channel = lib.createChannel(port, log, 512);
   const timeout = s.atTimeout ?? 2000;
   const at = (text: string, t = timeout) =>
     new Promise<{ ok: boolean; lines: string[]; error?: string }>((resolve) =>
-      ch.command(text, { timeout: t }, (err: any, res: any) =>
-        resolve({ ok: !err, lines: (res && res.lines) || [], error: err ? describe(err) : undefined })));
+      ch.at(text, { ms: t }, (err, res) =>
+        resolve({ ok: !err, lines: (res && res.reply) || [], error: err ? describe(err) : undefined })));
   const show = (k: string, v: string) => process.stdout.write((k + ":").padEnd(14) + v + "\n");
   const first = (r: { lines: string[] }, re: RegExp) => {
     for (const l of r.lines) { const m = re.exec(l); if (m) return m; }
@@ -446,7 +447,7 @@ async function cmdProbe(s: Settings, log?: (l: string) => void): Promise<number>
     if (lostErr) throw new Exit(EXIT.PORT, describe(lostErr));
     return missing ? EXIT.MODEM : EXIT.OK;
   } finally {
-    ch.close();
+    ch.shut();
     await port.close();
   }
 }
