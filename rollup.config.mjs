@@ -71,8 +71,8 @@ export const output = (file) => ({ file, format: "cjs", esModule: false, strict:
 // The parts and the source files each one carries; every other file of src/ is the core's, which a
 // part reaches at run time through require("sim900-email") (the core exports it all: src/kit.ts).
 export const PARTS = {
-  "sim900-email-send": ["smtp.ts", "smtp-codes.ts", "mail/hex.ts"],
-  "sim900-email-pop3": ["pop3.ts", "pop3-codes.ts", "mail/dot-stream.ts", "mail/line-splitter.ts"],
+  "sim900-email-send": ["smtp.ts", "mail/hex.ts"],
+  "sim900-email-pop3": ["pop3.ts", "mail/dot-stream.ts", "mail/line-splitter.ts"],
   "sim900-email-fetch": ["fetch.ts", "read-message.ts", "seen-store.ts", "storage.ts", "mail/headers.ts", "mail/encoded-word.ts", "mail/transfer-decode.ts", "mail/text.ts"],
 };
 const SRC = path.resolve("src");

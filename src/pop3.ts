@@ -7,7 +7,6 @@ import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError, resultCode } from "./kit";
 import { createDotStream } from "./mail/dot-stream";
 import { createLineSplitter } from "./mail/line-splitter";
-import { POP3IN_CODES } from "./pop3-codes";
 
 // for the fetch part, which reads headers line by line too
 export { createLineSplitter };
@@ -38,7 +37,7 @@ export function login(m: Modem, done: (err?: EmailError | null) => void) {
       var c = err ? 0 : resultCode(res.result);
       if (c === 1) m.session = 2;
       else if (!err) m.session = 0; // refused: no session
-      done(err || (c === 1 ? null : codeError("POP3IN", c, POP3IN_CODES)));
+      done(err || (c === 1 ? null : codeError("POP3IN", c)));
     });
   });
 }

@@ -9,7 +9,6 @@ import type { Callback } from "./flow";
 import { quote, int, LIMITS, typedError, codeError } from "./kit";
 
 import { toHex, hexMode } from "./mail/hex";
-import { SMTP_CODES } from "./smtp-codes";
 
 declare var E: any;
 
@@ -182,7 +181,7 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
       if (x) err.code = +x[1]; // a bearer drop is followed by "+SMTPSEND: 61": the error keeps both
       return done(err);
     }
-    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1], SMTP_CODES), { commands: m.ch.tally - first, size: sent });
+    if (x) return done(+x[1] === 1 ? null : codeError(C, +x[1]), { commands: m.ch.tally - first, size: sent });
     x = /^\+SMTPFT: *1,(\d+)/.exec(line);
     // (not inlined: the closures transfer makes would keep this scope, and the answer with it)
     if (x) return /*#__NOINLINE__*/ transfer(+x[1]);

@@ -16,8 +16,6 @@ export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";
 export { seenStore } from "./seen-store";
 export { codeError } from "./errors";
-export { SMTP_CODES } from "./smtp-codes";
-export { POP3IN_CODES } from "./pop3-codes";
 export { find } from "./strings";
 export { replaceAll, trim, lower } from "./mail/text";
 export { typedError } from "./errors";

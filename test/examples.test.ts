@@ -61,7 +61,7 @@ describe(`examples on a pretend Espruino board @model (${model})`, function () {
       const backend = await sharedBackend();
       emu.faults.failSmtpSend(61);
       const b = start(SENSOR);
-      assert.match(await wake(b), /send failed, 1 waiting, retry in \d+ s: Network error \(61\)/);
+      assert.match(await wake(b), /send failed, 1 waiting, retry in \d+ s: SMTPSEND failed \(61\)/);
       assert.equal(backend.mailbox("ops").length, 0);
       assert.equal(JSON.parse(storage.files.get("sim900eo.1")!).id, "unit7#1", "the email waits in flash");
       assert.equal(storage.streams.has("readings"), false, "its reading left the CSV only once in the outbox");

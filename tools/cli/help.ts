@@ -104,7 +104,7 @@ Message options:
 ${COMMON}
 
 Prints "sent: N AT commands, M attachment bytes" on success; exit 4 on an SMTP failure with the
-modem's code and the manual's meaning, e.g. "SMTP authentication failed (67)".`,
+modem's code and the manual's meaning, e.g. "SMTPSEND failed (67): SMTP authentication failed".`,
 
   inbox: `Usage: sim900-email inbox --port PORT --pop3 HOST[:PORT] [options]
 

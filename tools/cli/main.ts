@@ -8,6 +8,7 @@ import { EXIT, HELP } from "./help";
 import { openPort, HostSerial, PortError } from "./port";
 import { DIALECTS, identify } from "../../src/dialect";
 import type { Channel } from "../../src/at/channel";
+import { explain } from "../result-codes";
 
 // tools/cli/ in a clone and dist/cli/ in the installed package are both two levels below the root.
 const ROOT = path.join(__dirname, "..", "..");
@@ -156,8 +157,9 @@ function codeOf(err: any, fallback: number, lostPort: Error | null): number {
   if (lostPort || (err && err.type === "CLOSED")) return EXIT.PORT;
   return fallback;
 }
+/** The error's message, and for a result code the manual's text (the board carries only the code). */
 function describe(err: any): string {
-  return (err && err.message) || String(err);
+  return err && err.message ? explain(err) : String(err);
 }
 
 /** Opens the port and the module, runs `body`, and always closes the modem session and the port. */
