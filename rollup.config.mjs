@@ -36,7 +36,7 @@ export const INTERNAL = [
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
   "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "UNSAFE",
-  "tick", "sink", "tally", "shut", "since", "piece", "lastAt",
+  "tick", "sink", "toHex", "part", "tally", "shut", "since", "piece", "lastAt",
 ];
 const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
 /** Every name a source file uses as a property, a key or a field, and every short string (a key
@@ -71,8 +71,9 @@ export const output = (file) => ({ file, format: "cjs", esModule: false, strict:
 // The parts and the source files each one carries; every other file of src/ is the core's, which a
 // part reaches at run time through require("sim900-email") (the core exports it all: src/kit.ts).
 export const PARTS = {
-  "sim900-email-send": ["smtp.ts", "mail/hex.ts"],
+  "sim900-email-send": ["smtp.ts", "mail/hex-mode.ts"],
   "sim900-email-pop3": ["pop3.ts", "mail/dot-stream.ts", "mail/line-splitter.ts"],
+  "sim900-email-hex": ["hex.ts", "mail/hex.ts"],
   "sim900-email-fetch": ["fetch.ts", "read-message.ts", "seen-store.ts", "storage.ts", "mail/headers.ts", "mail/encoded-word.ts", "mail/transfer-decode.ts", "mail/text.ts"],
 };
 const SRC = path.resolve("src");
@@ -105,6 +106,7 @@ export default [
   part("sim900-email-send"),
   part("sim900-email-pop3"),
   part("sim900-email-fetch"),
+  part("sim900-email-hex"),
   { input: "src/testing.ts", output: output("dist/sim900-email.test.js"), plugins: plugins() },
   // Optional companions, each its own Espruino module so the core stays small.
   { input: "src/companions/outbox.ts", output: output("dist/sim900-email-outbox.js"), plugins: plugins() },

@@ -5,3 +5,4 @@ export { typedError, codeError } from "./errors";
 export { quote, int, LIMITS, UNSAFE } from "./params";
 export { resultCode } from "./modem";
 export { find } from "./strings";
+export { part } from "./part";

@@ -6,9 +6,10 @@ import type { Modem } from "./modem";
 import type { Dialect } from "./dialect";
 import type { EmailError } from "./errors";
 import type { Callback } from "./flow";
-import { quote, int, LIMITS, typedError, codeError } from "./kit";
+import { quote, int, LIMITS, typedError, codeError, part } from "./kit";
+import type * as HexPart from "./hex";
 
-import { toHex, hexMode } from "./mail/hex";
+import { hexMode } from "./mail/hex-mode";
 
 declare var E: any;
 
@@ -91,8 +92,10 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   if (!count) throw typedError(C, "ARGUMENT", "no recipient");
 
   if (hex) {
-    subject = toHex(subject);
-    body = toHex(body);
+    // its own part: a unit that sends only ASCII does without it (found here, before any command)
+    var h: typeof HexPart = part("hex");
+    subject = h.toHex(subject);
+    body = h.toHex(body);
   }
   if (subject.length > LIMITS.subject) throw typedError(C, "ARGUMENT", "subject is longer than the modem takes");
   add("SUB", "AT+SMTPSUB=\"" + subject + "\"");

@@ -5,12 +5,14 @@ import { addPart } from "./part";
 import { settings, send } from "./smtp";
 import { login, list, retrieve, simple } from "./pop3";
 import { fetch } from "./fetch";
+import { toHex } from "./mail/hex";
 
 // Everything linked in: the parts need no require() here. Plain objects, not namespace imports:
 // rollup makes those with Object.freeze, which Espruino lacks.
 addPart("sim900-email-send", { settings: settings, send: send });
 addPart("sim900-email-pop3", { login: login, list: list, retrieve: retrieve, simple: simple });
 addPart("sim900-email-fetch", { fetch: fetch });
+addPart("sim900-email-hex", { toHex: toHex });
 export { createReader } from "./at/reader";
 export { createChannel } from "./at/channel";
 export { createDotStream } from "./mail/dot-stream";

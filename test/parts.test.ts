@@ -51,6 +51,35 @@ describe("parts: a unit uploads the core and only the parts it uses (dist bundle
     }
   });
 
+  it("non-ASCII text needs sim900-email-hex: without it the send fails naming it, before any command; with it, it goes hex", async () => {
+    const msg = { to: "ops@example.com", subject: "Température 21°C", body: "ok" };
+    const rig = await startRig({ backend, lib: unit(["sim900-email-send"]) });
+    try {
+      const n = rig.commands().length;
+      const [err] = await rig.call("send", msg);
+      assert.equal(err.type, "MODULE");
+      assert.equal(err.command, "HEX");
+      assert.match(err.message, /sim900-email-hex in Storage: upload dist\/sim900-email-hex\.js/);
+      assert.equal(rig.commands().length, n, "no AT command for it");
+      // a quote or a line end in a subject goes hex too: refused the same way, never sent as text
+      const [e2] = await rig.call("send", { ...msg, subject: 'x"\r\nAT+SMTPSEND' });
+      assert.equal(e2.type, "MODULE");
+      assert.equal(rig.commands().length, n);
+      const [ok] = await rig.call("send", { ...msg, subject: "Reading" });
+      assert.equal(ok, null, "ASCII still goes");
+    } finally {
+      await rig.stop();
+    }
+    const rig2 = await startRig({ backend, lib: unit(["sim900-email-send", "sim900-email-hex"]) });
+    try {
+      const [err] = await rig2.call("send", msg);
+      assert.equal(err, null);
+      assert.ok(rig2.commands().includes('AT+SMTPSUB="' + Buffer.from(msg.subject).toString("hex").toUpperCase() + '"'));
+    } finally {
+      await rig2.stop();
+    }
+  });
+
   it("a config unit (core + pop3 + fetch) lists, retrieves and fetches; send fails naming sim900-email-send", async () => {
     backend.mailbox("unit7").length = 0;
     backend.deliver("unit7", "From: ops@example.com\r\nSubject: CONFIG\r\n\r\ninterval=60\r\n..dot\r\n");

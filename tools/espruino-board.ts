@@ -254,7 +254,7 @@ export function createBoard(o: BoardOptions): Board {
   // The module's parts (sim900-email-send, -pop3, -fetch) sit in Storage beside it too; each is
   // loaded at its first require(), and takes the helpers it shares from the module itself.
   host.modules["sim900-email"] = module;
-  for (const p of ["send", "pop3", "fetch"]) {
+  for (const p of ["send", "pop3", "fetch", "hex"]) {
     const name = "sim900-email-" + p, file = path.join(path.dirname(o.module), name + ".js");
     let part: unknown;
     if (fs.existsSync(file)) Object.defineProperty(host.modules, name, { enumerable: true, get: () => (part = part ?? loadBundle(file, host)) });

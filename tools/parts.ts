@@ -7,11 +7,14 @@ import { loadBundle, realHost, SandboxHost } from "./sandbox";
 export const DIST = path.join(__dirname, "..", "dist");
 
 /** The email module's parts (dist file names). The first of core is what a program require()s. */
-export const EMAIL_PARTS: Record<"core" | "send" | "pop3" | "fetch", string[]> = {
+export const EMAIL_PARTS: Record<"core" | "send" | "pop3" | "fetch" | "hex", string[]> = {
   core: ["sim900-email.js"],
   send: ["sim900-email-send.js"],
   pop3: ["sim900-email-pop3.js"],
   fetch: ["sim900-email-fetch.js"],
+  // the UTF-8 hex encoding of non-ASCII subjects and bodies (AT+SMTPCS, manual 2.12): only for a
+  // unit that sends such text
+  hex: ["sim900-email-hex.js"],
 };
 
 /** Optional companion modules, each its own Storage file. */

@@ -212,7 +212,7 @@ export async function startQuickJs(o: BridgeOptions): Promise<QuickJsBridge> {
   evalOrThrow("var email = module.exports, __modules = { 'sim900-email': email };" +
     "require = function (name) { var m = __modules[name]; if (m) return m; throw new Error('Module ' + name + ' not found'); };");
   // The module's parts, as a board holds them in Storage beside it (each takes its helpers from it).
-  for (const p of ["sim900-email-send", "sim900-email-pop3", "sim900-email-fetch"]) {
+  for (const p of ["sim900-email-send", "sim900-email-pop3", "sim900-email-fetch", "sim900-email-hex"]) {
     const f = path.join(path.dirname(bundle), p + ".js");
     if (fs.existsSync(f))
       evalOrThrow("(function (module, exports) {\n" + fs.readFileSync(f, "utf8") + "\n})(__modules['" + p + "'] = { exports: {} }, __modules['" + p + "'].exports);" +

@@ -6,7 +6,7 @@ import { EmailError, typedError } from "../errors";
 import { Message } from "../smtp";
 import { sentLength } from "../mail/hex";
 import { LIMITS } from "../params";
-import { hexMode } from "../mail/hex";
+import { hexMode } from "../mail/hex-mode";
 import { assign } from "../flow";
 import { storageOr } from "../storage";
 

@@ -1,8 +1,9 @@
-// Helpers for AT+SMTPCS non-ASCII mode, where subject and body go to the modem as hex of their bytes
-// (SIM900 manual 2.12: "TEST" -> "54455354"). Meant for a subject or a body of a few KB: per-char
-// work, done on 64-char blocks so that charCodeAt never walks a long Espruino string.
+// AT+SMTPCS non-ASCII mode, where subject and body go to the modem as hex of their bytes (SIM900
+// manual 2.12: "TEST" -> "54455354"): the part sim900-email-hex, which only a unit that sends
+// non-ASCII text needs (whether a message does is hex-mode.ts's, in the send part). Meant for a
+// subject or a body of a few KB: per-char work, done on 64-char blocks so that charCodeAt never
+// walks a long Espruino string.
 
-import { UNSAFE } from "../params";
 
 var HEXD = "0123456789ABCDEF";
 
@@ -11,24 +12,6 @@ function each(s: string, fn: (c: number) => void) {
     var b = s.substr(p, 64);
     for (var j = 0; j < b.length; j++) fn(b.charCodeAt(j));
   }
-}
-
-/**
- * True when s can go in the modem's ASCII text mode: every char is printable ASCII 0x20-0x7E, TAB,
- * LF or CR. Anything else (bytes 0x80 and up, other control chars such as Ctrl-Z 0x1A or ESC 0x1B,
- * which end or cancel the modem's text entry) means: use hex mode.
- */
-export function isAscii(s: string): boolean {
-  return !/[^\t\n\r -~]/.test(s);
-}
-
-/** Whether subject and body go to the modem as hex of their UTF-8 bytes (manual 2.12: the way a
- *  charset other than ASCII is sent): with a charset, or when the subject has a character quote()
- *  refuses (UNSAFE: a quote, a control or a non-ASCII one) or the body one that is not ASCII
- *  text (Ctrl-Z or ESC would end or cancel it). In hex, nothing can end either early. (Here, in the
- *  send part, not in the core: only sending needs it.) */
-export function hexMode(charset: string | undefined, subject: string, body: string): boolean {
-  return !!charset || UNSAFE.test(subject) || !isAscii(body);
 }
 
 /**

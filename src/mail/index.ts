@@ -7,4 +7,5 @@ export { createHeaderParser, parseAddress } from "./headers";
 export type { HeaderParser } from "./headers";
 export { decodeWords } from "./encoded-word";
 export { base64Decode, qpDecode } from "./transfer-decode";
-export { isAscii, toHex, utf8Bytes } from "./hex";
+export { toHex, utf8Bytes } from "./hex";
+export { isAscii } from "./hex-mode";

@@ -170,7 +170,7 @@ async function withMail(s: Settings, log: (line: string) => void | undefined, bo
   const lib = loadBundle(BUNDLE, { ...realHost(), modules });
   // the module's parts, beside it as on a board; each takes its helpers from the module itself
   modules["sim900-email"] = lib;
-  for (const p of ["send", "pop3", "fetch"]) modules["sim900-email-" + p] = loadBundle(path.join(ROOT, "dist", "sim900-email-" + p + ".js"), { ...realHost(), modules });
+  for (const p of ["send", "pop3", "fetch", "hex"]) modules["sim900-email-" + p] = loadBundle(path.join(ROOT, "dist", "sim900-email-" + p + ".js"), { ...realHost(), modules });
   const port = await openPort(s.port, s.baud);
   let lostErr: Error | null = null;
   let abort: ((e: Error) => void) | undefined;

@@ -111,7 +111,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const lib = loadBundle(path.join(dist, "sim900-email.js"), host);
   // its parts, as a board holds them in Storage beside it (each takes its helpers from the core)
   host.modules["sim900-email"] = lib;
-  for (const p of ["send", "pop3", "fetch"]) host.modules["sim900-email-" + p] = loadBundle(path.join(dist, "sim900-email-" + p + ".js"), host);
+  for (const p of ["send", "pop3", "fetch", "hex"]) host.modules["sim900-email-" + p] = loadBundle(path.join(dist, "sim900-email-" + p + ".js"), host);
 
   const result: SoakResult = {
     options: { ...o, backend: undefined, tamper: undefined }, timeouts: t,
