@@ -38,8 +38,10 @@ interface Connection extends Email {
   _m: Modem;
 }
 
-/** A POP3 operation: the part found, the modem prepared and logged in first (manual 2.13, 2.14). */
-function pop3(m: Modem, op: (p: typeof Pop3Part, done: Callback, x: any) => void, cb?: Callback, extra?: string) {
+/** A POP3 operation of connection `c`: the part found, the modem prepared and logged in first
+ *  (manual 2.13, 2.14). `op` gets the modem too, so that the calls need not look it up themselves. */
+function pop3(c: Connection, op: (p: typeof Pop3Part, done: Callback, m: Modem, x: any) => void, cb?: Callback, extra?: string) {
+  var m = c._m;
   m.run(function (done) {
     // found before any command, so a missing part fails here, through the callback
     var p: typeof Pop3Part = part("pop3"), x = extra && part(extra);
@@ -48,7 +50,7 @@ function pop3(m: Modem, op: (p: typeof Pop3Part, done: Callback, x: any) => void
       if (err) return done(err);
       p.login(m, function (err) {
         if (err) done(err);
-        else op(p, done, x);
+        else op(p, done, m, x);
       });
     });
   }, cb);
@@ -73,27 +75,22 @@ var API = {
     }, cb);
   },
   list: function (this: Connection, cb: Callback) {
-    var m = this._m;
-    pop3(m, function (p, done) { p.list(m, done); }, cb);
+    pop3(this, function (p, done, m) { p.list(m, done); }, cb);
   },
   retrieve: function (this: Connection, n: number, opts: RetrieveOptions | null, cb: Callback) {
-    var m = this._m;
-    pop3(m, function (p, done) { p.retrieve(m, n, opts || {}, done); }, cb);
+    pop3(this, function (p, done, m) { p.retrieve(m, n, opts || {}, done); }, cb);
   },
   remove: function (this: Connection, n: number, cb?: Callback) {
-    var m = this._m;
-    pop3(m, function (p, done) { p.simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
+    pop3(this, function (p, done, m) { p.simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
   },
   undoRemove: function (this: Connection, cb?: Callback) {
-    var m = this._m;
-    pop3(m, function (p, done) { p.simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
+    pop3(this, function (p, done, m) { p.simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
   },
   logout: function (this: Connection, cb?: Callback) {
     this._m.run(this._m.endSession, cb);
   },
   fetch: function (this: Connection, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: Callback) {
-    var m = this._m;
-    pop3(m, function (_p, done, f: typeof FetchPart) { f.fetch(m, filter || {}, onMessage, done); }, cb, "fetch");
+    pop3(this, function (_p, done, m, f: typeof FetchPart) { f.fetch(m, filter || {}, onMessage, done); }, cb, "fetch");
   },
   close: function (this: Connection, cb?: Callback) {
     var m = this._m;

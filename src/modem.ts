@@ -5,6 +5,7 @@ import { createChannel, commandName, Channel, CommandOptions, CommandResult } fr
 import { typedError, codeError, EmailError } from "./errors";
 import { assign, Step, Callback } from "./flow";
 import { quote, int, LIMITS } from "./params";
+import { find } from "./strings";
 import { DIALECTS, identify, Dialect } from "./dialect";
 import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN } from "./power-urcs";
 
@@ -131,8 +132,8 @@ export function resultCode(line: string): number {
 /** After these the modem's state is unknown: prepare it again before the next operation. */
 function resets(err: EmailError): boolean {
   var c = err.code;
-  var t = err.type;
-  return !(t === "ARGUMENT" || t === "OPTIONS" || t === "MODULE" || t === "SERVER" || t === "CLOSED" || (c !== undefined && c >= 65 && c <= 68));
+  // (find, not indexOf: Espruino's indexOf reports the last "," for a needle that only begins there)
+  return !(find(",ARGUMENT,OPTIONS,MODULE,SERVER,CLOSED,", "," + err.type + ",") >= 0 || (c !== undefined && c >= 65 && c <= 68));
 }
 
 declare var E: any;
@@ -338,7 +339,7 @@ export function createModem(port: Port, o: Resolved): Modem {
   // The Pico's serial input FIFO drops bytes when full and only raises FIFO_FULL: the operation
   // under way fails rather than misreading what is left of its answer.
   function fifo(flags: string[]) {
-    if (flags.indexOf("FIFO_FULL") >= 0) m.ch.abort("FIFO_FULL", "serial input overflowed (FIFO_FULL): bytes from the modem were lost");
+    if (flags.indexOf("FIFO_FULL") >= 0) m.ch.abort("FIFO_FULL", "serial input overflowed (FIFO_FULL)");
   }
   var watching = typeof E !== "undefined" && typeof E.on === "function";
   if (watching) E.on("errorFlag", fifo);

@@ -123,12 +123,17 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
     // Its payload is still arriving: its bytes and the OK after them are not the next command's.
     // (The count checked here first: hush's text is long, and Espruino lexes it all on each call.)
     if (!closed && reader.expect(-1)) hush();
+    answer(c, err || null);
+    next();
+  }
+
+  /** Ends c in its callback, which may not break the channel. */
+  function answer(c: Pending, err: EmailError | null) {
     try {
-      c.done(err || null, { reply: c.reply, result: c.result || "" });
+      c.done(err, { reply: c.reply, result: c.result || "" });
     } catch (e) {
       trace("! callback threw: " + e);
     }
-    next();
   }
 
   /** Once a command is over with its payload cut (and on every chunk while the rest drains): (re)starts
@@ -245,13 +250,10 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   var self: Channel = {
     at: function (text, opts, done) {
       self.tally++;
-      if (closed) {
-        done(typedError(commandName(text), "CLOSED", "the connection is closed"), { reply: [], result: "" });
-        return;
-      }
-      var o = (opts || {}) as CommandOptions;
+      var o = (opts || {}) as CommandOptions, c: Pending = { text: text, opts: o, done: done, reply: [] };
+      if (closed) return answer(c, typedError(commandName(text), "CLOSED", "the connection is closed"));
       if (!o.ms && times) o.ms = o.until ? times.serverTimeout : times.atTimeout;
-      queue.push({ text: text, opts: o, done: done, reply: [] });
+      queue.push(c);
       next();
     },
     tally: 0,
@@ -280,10 +282,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
       if (port.removeListener) port.removeListener("data", onData);
       var err = typedError("CLOSE", "CLOSED", "the connection was closed");
       finish(err);
-      while (queue.length) {
-        var q = queue.shift() as Pending;
-        try { q.done(err, { reply: [], result: "" }); } catch (e) { trace("! callback threw: " + e); }
-      }
+      while (queue.length) answer(queue.shift() as Pending, err);
     },
   };
   return self;
