@@ -171,9 +171,9 @@ export function createModem(port: Port, o: Resolved): Modem {
         case 3: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
         case 4: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
         case 5: return [sapbr + '"Contype","GPRS"'];
-        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.host, true)];
-        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.user)] : 0;
-        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.password), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.hostLen, true)];
+        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.userLen)] : 0;
+        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.passwordLen), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
         case 9: return bearer;
         case 10: return ["AT+EMAILCID=" + cid];
         case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];

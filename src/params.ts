@@ -14,7 +14,7 @@ import { typedError } from "./errors";
 // 2.8: public drivers see about 4 KB from AT+SMTPBODY=?), 5 recipients of each kind. The emulator
 // (tools/sim900-emulator/limits.ts) makes its own choice from the same sections; neither reads the other.
 // `whole`: the default maxSize of retrieve and fetch, the most of a message held in RAM at once.
-export var LIMITS = { whole: 4096, host: 50, user: 50, password: 50, address: 50, name: 50, subject: 100, file: 50, body: 4096, rcpt: 5, charset: 16 };
+export var LIMITS = { whole: 4096, hostLen: 50, userLen: 50, passwordLen: 50, addressLen: 50, nameLen: 50, subjectLen: 100, fileLen: 50, bodyLen: 4096, rcpt: 5, charsetLen: 16 };
 
 /** What quote() refuses: anything but printable ASCII, and the quote. (Also what puts a subject into
  *  hex: src/mail/hex.ts.) */

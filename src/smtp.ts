@@ -40,10 +40,10 @@ export interface Message {
 }
 
 export interface Setting {
-  key: string;
+  slot: string;
   cmd: string;
   /** The transcript's version, when cmd holds a password. */
-  log?: string;
+  shown?: string;
 }
 
 function list(r?: Recipients): Address[] {
@@ -55,7 +55,7 @@ function list(r?: Recipients): Address[] {
 }
 
 /** The settings of `msg`, in the order they are sent, and its body as it goes after the prompt. */
-export function settings(m: Modem, msg: Message): { list: Setting[]; body: string } {
+export function settings(m: Modem, msg: Message): { steps: Setting[]; text: string } {
   var C = "SMTPSEND";
   var o = m.o;
   var s = o.smtp;
@@ -63,21 +63,21 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
   if (!o.from) throw typedError(C, "OPTIONS", "no from address in the connect options");
   var out: Setting[] = [];
   function add(key: string, cmd: string, log?: string) {
-    out.push({ key: key, cmd: cmd, log: log });
+    out.push({ slot: key, cmd: cmd, shown: log });
   }
-  add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host, LIMITS.host) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
+  add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host, LIMITS.hostLen) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
   if (s.user) {
-    var auth = "AT+SMTPAUTH=1," + quote(C, "smtp.user", s.user, LIMITS.user) + ",";
-    add("AUTH", auth + quote(C, "smtp.password", s.password, LIMITS.password), auth + '"***"');
+    var auth = "AT+SMTPAUTH=1," + quote(C, "smtp.user", s.user, LIMITS.userLen) + ",";
+    add("AUTH", auth + quote(C, "smtp.password", s.password, LIMITS.passwordLen), auth + '"***"');
   } else add("AUTH", "AT+SMTPAUTH=0");
-  add("FROM", "AT+SMTPFROM=" + quote(C, "from.address", o.from.address, LIMITS.address) +
-    (o.from.name ? "," + quote(C, "from.name", o.from.name, LIMITS.name) : ""));
+  add("FROM", "AT+SMTPFROM=" + quote(C, "from.address", o.from.address, LIMITS.addressLen) +
+    (o.from.name ? "," + quote(C, "from.name", o.from.name, LIMITS.nameLen) : ""));
 
   var subject = msg.subject || "";
   var body = msg.body || "";
   var hex = hexMode(msg.charset, subject, body);
   var cs = hex ? msg.charset || "UTF-8" : "ASCII";
-  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, LIMITS.charset));
+  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, LIMITS.charsetLen));
 
   var types = [msg.to, msg.cc, msg.bcc];
   var count = 0;
@@ -86,8 +86,8 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
     if (r.length > LIMITS.rcpt) throw typedError(C, "ARGUMENT", "more than " + LIMITS.rcpt + " recipients of one kind");
     count += r.length;
     for (var i = 0; i < r.length; i++)
-      add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.address) +
-        (r[i].name ? "," + quote(C, "recipient name", r[i].name, LIMITS.name) : ""));
+      add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.addressLen) +
+        (r[i].name ? "," + quote(C, "recipient name", r[i].name, LIMITS.nameLen) : ""));
   }
   if (!count) throw typedError(C, "ARGUMENT", "no recipient");
 
@@ -97,17 +97,17 @@ export function settings(m: Modem, msg: Message): { list: Setting[]; body: strin
     subject = h.toHex(subject);
     body = h.toHex(body);
   }
-  if (subject.length > LIMITS.subject) throw typedError(C, "ARGUMENT", "subject is longer than the modem takes");
+  if (subject.length > LIMITS.subjectLen) throw typedError(C, "ARGUMENT", "subject is longer than the modem takes");
   add("SUB", "AT+SMTPSUB=\"" + subject + "\"");
-  if (body.length > LIMITS.body) throw typedError(C, "ARGUMENT", "body is longer than " + LIMITS.body + " bytes as sent");
+  if (body.length > LIMITS.bodyLen) throw typedError(C, "ARGUMENT", "body is longer than " + LIMITS.bodyLen + " bytes as sent");
 
   var f = msg.attachment;
   if (!f) add("FILE", "AT+SMTPFILE=0");
   else {
     if (f.data === undefined && typeof f.read !== "function") throw typedError(C, "ARGUMENT", "attachment has neither data nor read");
-    add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name, LIMITS.file) + "," + (f.binary ? 1 : 0));
+    add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name, LIMITS.fileLen) + "," + (f.binary ? 1 : 0));
   }
-  return { list: out, body: body };
+  return { steps: out, text: body };
 }
 
 /** The commands that bring the modem from what `cache` says it holds to `want`. */
@@ -115,26 +115,26 @@ function plan(cache: { [key: string]: string }, want: Setting[]): Setting[] {
   var out: Setting[] = [];
   var keep: { [key: string]: boolean } = {};
   var i;
-  for (i = 0; i < want.length; i++) keep[want[i].key] = true;
+  for (i = 0; i < want.length; i++) keep[want[i].slot] = true;
   // Unknown recipients (first email, or after a failure): clear all three lists (manual 2.6).
-  if (!cache.R) for (i = 0; i < 3; i++) out.push({ key: "R", cmd: "AT+SMTPRCPT=" + i });
+  if (!cache.R) for (i = 0; i < 3; i++) out.push({ slot: "R", cmd: "AT+SMTPRCPT=" + i });
   else
     for (var k in cache) { // cache: always an object (Espruino throws on for-in over null)
       var r = /^R(\d)\.(\d+)$/.exec(k);
-      if (r && !keep[k]) out.push({ key: "-" + k, cmd: "AT+SMTPRCPT=" + r[1] + "," + r[2] });
+      if (r && !keep[k]) out.push({ slot: "-" + k, cmd: "AT+SMTPRCPT=" + r[1] + "," + r[2] });
     }
-  for (i = 0; i < want.length; i++) if (cache[want[i].key] !== want[i].cmd) out.push(want[i]);
+  for (i = 0; i < want.length; i++) if (cache[want[i].slot] !== want[i].cmd) out.push(want[i]);
   return out;
 }
 
 /** Sends `msg` whose settings() were computed (and so validated) before any command went out. */
-export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string }, done: Callback) {
+export function send(m: Modem, msg: Message, s: { steps: Setting[]; text: string }, done: Callback) {
   var C = "SMTPSEND";
   var first = m.ch.tally;
   var sent = 0;
-  var todo = plan(m.cache, s.list);
+  var todo = plan(m.cache, s.steps);
   var i = 0;
-  var text = s.body;
+  var text = s.text;
   // The list is not kept while sending (a Setting costs ~7 JsVars): what it takes goes into the cache.
   s = null as any;
 
@@ -155,10 +155,10 @@ export function send(m: Modem, msg: Message, s: { list: Setting[]; body: string 
     if (err) return done(err);
     var st = todo[i++];
     if (st)
-      return m.at(st.cmd, st.log ? { logAs: st.log } : null, function (err) {
+      return m.at(st.cmd, st.shown ? { logAs: st.shown } : null, function (err) {
         if (!err) {
-          if (st.key.charAt(0) === "-") delete m.cache[st.key.substring(1)];
-          else m.cache[st.key] = st.cmd;
+          if (st.slot.charAt(0) === "-") delete m.cache[st.slot.substring(1)];
+          else m.cache[st.slot] = st.cmd;
         }
         setting(err);
       });

@@ -93,10 +93,10 @@ export function create(mail: Mailer, options?: OutboxOptions): Outbox {
         // The subject as sent (in hex mode two chars a UTF-8 byte) must fit the modem's: cut the
         // user's part so the id always fits.
         var hex = hexMode(message.charset, sub + tail, body);
-        sub = sub.substr(0, LIMITS.subject - tail.length);
-        while (sub && sentLength(sub + tail, hex) > LIMITS.subject) sub = sub.slice(0, -1);
+        sub = sub.substr(0, LIMITS.subjectLen - tail.length);
+        while (sub && sentLength(sub + tail, hex) > LIMITS.subjectLen) sub = sub.slice(0, -1);
         m.subject = sub + tail;
-        if (sentLength(body, hex) > LIMITS.body) throw typedError(C, "ARGUMENT", "body is longer than the modem takes");
+        if (sentLength(body, hex) > LIMITS.bodyLen) throw typedError(C, "ARGUMENT", "body is longer than the modem takes");
         var rec = { id: id, m: m }, len = JSON.stringify(rec).length, u = size();
         if (u.count >= max || u.bytes + len > maxBytes)
           throw typedError(C, "FULL", "outbox full: at most " + (u.count >= max ? max + " messages" : maxBytes + " bytes"));
