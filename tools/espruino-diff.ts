@@ -30,12 +30,13 @@ export function parts(): Promise<string> {
 }
 
 /** An ES5 bundle of just these exports of src/ files, built as the board bundles are. */
-export async function bundleOf(exports: Record<string, string[]>): Promise<string> {
+/** `board`: with the board bundles' shortened property names (rollup.config.mjs, INTERNAL). */
+export async function bundleOf(exports: Record<string, string[]>, board = false): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "espdiff-"));
   const entry = path.join(dir, "entry.js");
   const src = (p: string) => JSON.stringify(path.join(ROOT, "src", p));
   fs.writeFileSync(entry, Object.entries(exports).map(([f, names]) => `export { ${names.join(", ")} } from ${src(f)};`).join("\n"));
-  const bundle = await rollup({ input: entry, plugins: plugins(), onwarn: () => {} });
+  const bundle = await rollup({ input: entry, plugins: plugins(false, board), onwarn: () => {} });
   const { output } = await bundle.generate({ format: "cjs", exports: "named", esModule: false, strict: false });
   fs.rmSync(dir, { recursive: true });
   return output[0].code;

@@ -17,6 +17,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundleOf } from "./espruino-diff";
+import { SHORT } from "../rollup.config.mjs";
 import { pretokenise } from "./pretokenise.mjs";
 import { DIST } from "./parts";
 import { espruinoBinary, ESPRUINO_USAGE, freshDir, isMain, runEspruino, tagged, tail, toStorage } from "./espruino-process";
@@ -36,6 +37,9 @@ async function loaded(program: string | string[], dir = freshDir()): Promise<num
   if (OOM.test(r.out)) return "out of memory";
   throw new Error("no LOAD figure: " + r.exit + "\n" + tail(r.out));
 }
+
+/** A channel's property name as the board's bundles spell it. */
+const S = (name: string) => SHORT["$" + name];
 
 const MEASURE = (name: string) => `var before = process.memory().usage;
 var m = require(${JSON.stringify(name)});
@@ -63,11 +67,12 @@ print("LOAD " + (process.memory().usage - before));
   return { file, bytes: code.length, ram, flash, copied };
 }
 
-/** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars);
- *  pretokenised: as npm run flash stores the module. */
+/** Only the parts on the path, bundled small (the whole test bundle in RAM would not fit 5,100 JsVars),
+ *  built as the board's bundles are, with their shortened property names (the script below uses
+ *  them: S); pretokenised: as npm run flash stores the module. */
 async function pathBundle(pretokenised: boolean): Promise<string> {
   const small = path.join(freshDir(), "path.js");
-  const code = await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] });
+  const code = await bundleOf({ "at/channel.ts": ["createChannel"], "mail/dot-stream.ts": ["createDotStream"] }, true);
   fs.writeFileSync(small, pretokenised ? await pretokenise(code) : code, "latin1");
   return small;
 }
@@ -93,7 +98,7 @@ var ch, got, done, ds, tm = 1e9, gm, rep, c0;
 function onLine(line) {
   var x = /^\\+POP3READ: *([12]),(\\d+)/.exec(line);
   if (!x) return false;
-  ch.expect(+x[2]);
+  ch.${S("expect")}(+x[2]);
   return true;
 }
 function ended(err) { if (!err) done++; }
@@ -114,13 +119,13 @@ for (rep = 0; rep < ${REPS}; rep++) {
   ds = T.createDotStream(function (s) { got += s.length; }, function () {});
   c0 = cpu();
   for (k = 0; k < N; k++) {
-    ch.at("AT+POP3READ=1460", { ms: 5000, sink: ds.push, onLine: onLine }, ended);
+    ch.${S("at")}("AT+POP3READ=1460", { ${S("ms")}: 5000, ${S("sink")}: ds.push, ${S("onLine")}: onLine }, ended);
     var rd = READS[k % 4];
     for (i = 0; i < rd.length; i++) port.f(rd[i]);
   }
   tm = Math.min(tm, cpu() - c0);
   gm = got;
-  ch.shut();
+  ch.${S("shut")}();
 }
 got = 0;
 var raw = 0, ln = "", payload = "";
@@ -167,11 +172,11 @@ export async function instructionFigures(reads = 100, pretokenised = false): Pro
     const script = setup(n * 1460, file) + `ch = T.createChannel(port); got = 0; done = 0;
 ds = T.createDotStream(function (s) { got += s.length; }, function () {});
 for (k = 0; k < N; k++) {
-  ch.at("AT+POP3READ=1460", { ms: 5000, sink: ds.push, onLine: onLine }, ended);
+  ch.${S("at")}("AT+POP3READ=1460", { ${S("ms")}: 5000, ${S("sink")}: ds.push, ${S("onLine")}: onLine }, ended);
   var rd = READS[k % 4];
   for (i = 0; i < rd.length; i++) port.f(rd[i]);
 }
-ch.shut();
+ch.${S("shut")}();
 print("DONE " + JSON.stringify({ done: done, reads: N }));
 quit();
 `;
