@@ -29,7 +29,7 @@ export const plugins = (sourceMap = false, board = false) => [
 // reader's events, the core's exports to its parts), never a name of the public API, of a companion
 // or of anything stored: on the board each one shortened saves its bytes at every use and, once under
 // 5 characters, a JsVar on every object that holds it. Most used first (they get one letter).
-// test/build.test.ts checks the list and that no short name is a property the bundles keep.
+// test/internal-names.test.ts checks the list and that no short name is a property the bundles keep.
 export const INTERNAL = [
   "at", "typedError", "LIMITS", "result", "session", "opts", "ch", "ms", "until", "quote", "reply", "serial",
   "_m", "expect", "waiter", "endSession",

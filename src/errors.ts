@@ -1,7 +1,7 @@
 // Errors carry `code` (the modem's result code where there is one), `command` (e.g. "SMTPSEND") and a
 // message. A result code's meaning (the manual's tables 2.10 +SMTPSEND, 2.14 +POP3IN, 2.19/2.22
-// +POP3OUT) is in docs/API.md and in the CLI (tools/result-codes.ts), not on the board: ~500 B of
-// flash across the parts.
+// +POP3OUT) is in docs/API.md and in the CLI (tools/result-codes.ts), not on the board: about 660 B
+// of flash across the parts.
 
 export interface EmailError extends Error {
   /** The modem's result code (61..84, +CME ERROR n), absent when it gave none. */

@@ -97,7 +97,7 @@ export interface Modem {
   /** SMTP settings the modem holds, by setting name: the command that set it (kept by smtp.ts;
    *  emptied here whenever the modem may have forgotten them). */
   cache: { [key: string]: string };
-  /** A command: the channel's own (ch.at, which counts them in ch.count). One answered by the
+  /** A command: the channel's own (ch.at, which counts them in ch.tally). One answered by the
    *  modem itself times out after atTimeout; one with `until` (its result line comes from a mail
    *  server) after serverTimeout (AT+EMAILTO plus a margin). */
   at(text: string, opts: Partial<CommandOptions> | null, done: (err: EmailError | null, res: CommandResult) => void): void;

@@ -17,7 +17,7 @@ import { typedError } from "./errors";
 export var LIMITS = { whole: 4096, hostLen: 50, userLen: 50, passwordLen: 50, addressLen: 50, nameLen: 50, subjectLen: 100, fileLen: 50, bodyLen: 4096, rcpt: 5, charsetLen: 16 };
 
 /** What quote() refuses: anything but printable ASCII, and the quote. (Also what puts a subject into
- *  hex: src/mail/hex.ts.) */
+ *  hex: src/mail/hex-mode.ts.) */
 export var UNSAFE = /[^ !#-~]/;
 
 /** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password). */

@@ -62,8 +62,8 @@ export function settings(m: Modem, msg: Message): { steps: Setting[]; text: stri
   if (!s) throw typedError(C, "OPTIONS", "no smtp server in the connect options");
   if (!o.from) throw typedError(C, "OPTIONS", "no from address in the connect options");
   var out: Setting[] = [];
-  function add(key: string, cmd: string, log?: string) {
-    out.push({ slot: key, cmd: cmd, shown: log });
+  function add(slot: string, cmd: string, shown?: string) {
+    out.push({ slot: slot, cmd: cmd, shown: shown });
   }
   add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host, LIMITS.hostLen) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
   if (s.user) {

@@ -230,7 +230,7 @@ export function createChannel(port: Port, log?: (line: string) => void, maxLine?
   var evs: ReaderEvents = {
     line: onLine,
     // slices that no command takes (expect() hands them to the command's sink directly), and
-    // while a cut payload drains every other chunk too (hush sets chunk): each restarts the wait
+    // while a cut payload drains every other chunk too (hush sets tick): each restarts the wait
     piece: hush,
     overflow: function () {
       trace("! line over the bound dropped");

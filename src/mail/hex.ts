@@ -4,7 +4,6 @@
 // subject or a body of a few KB: per-char work, done on 64-char blocks so that charCodeAt never
 // walks a long Espruino string.
 
-
 var HEXD = "0123456789ABCDEF";
 
 function each(s: string, fn: (c: number) => void) {
