@@ -111,7 +111,8 @@ for (const line of plan.lines) console.log(line);
 // online URL and a module folder that is empty.
 const noModules = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-flash-"));
 process.on("exit", () => fs.rmSync(noModules, { recursive: true, force: true }));
-const common = [cli, "--config", "MODULE_URL=", "--config", `MODULES_CWD=${noModules}`];
+// No line-number marks (ESC [ n d) before each line sent: what goes to Storage has no use for them.
+const common = [cli, "--config", "MODULE_URL=", "--config", `MODULES_CWD=${noModules}`, "--config", "STORE_LINE_NUMBERS=false"];
 // Bluetooth only for a Bluetooth address: elsewhere its D-Bus probe can kill the tool at start.
 if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(o.port || "")) common.push("--no-ble");
 const storageArg = (f) => (f.name === ".bootcde" ? [] : ["--storage", `${f.name}:${f.abs}`]);
