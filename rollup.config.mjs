@@ -35,7 +35,7 @@ export const INTERNAL = [
   "_m", "expect", "waiter", "endSession",
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
-  "fault", "simple", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "UNSAFE",
+  "fault", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "UNSAFE",
   "tick", "sink", "toHex", "part", "whole", "slot", "shown", "steps", "hostLen", "userLen",
   "passwordLen", "addressLen", "nameLen", "fileLen", "charsetLen", "tally", "shut", "since", "piece", "lastAt",
 ];

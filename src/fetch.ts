@@ -44,7 +44,9 @@ function has(value: string, part?: string): boolean {
   return !part || find(lower(value), lower(part)) >= 0;
 }
 
-export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, done: Callback) {
+/** mail.fetch (src/index.ts calls the part's functions as name(m, done, a, b)). */
+export function fetch(m: Modem, done: Callback, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void) {
+  filter = filter || {};
   var seen = filter.seen || seenStore("sim900em.seen", 64);
   var cap = filter.maxSize || LIMITS.whole;
   var stats = { checked: 0, matched: 0, deleted: 0, failed: 0, rejected: 0 };
@@ -116,11 +118,11 @@ export function fetch(m: Modem, filter: Filter, onMessage: (msg: FetchedMessage,
         return next();
       }
       if (v) v.commit(msg.seq as number); // before the deletion: a replay stays refused even if that fails
-      simple(m, "AT+POP3DEL=" + n, ["POP3DEL"], function (err) {
+      simple(m, function (err) {
         if (err) return finish(err);
         stats.deleted++;
         next();
-      });
+      }, "AT+POP3DEL=" + n, ["POP3DEL"]);
     }
     try {
       onMessage(msg, settle);

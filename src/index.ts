@@ -9,7 +9,6 @@ import type { Listing, RetrieveOptions } from "./pop3";
 import type { Filter, FetchedMessage } from "./fetch";
 import type * as SendPart from "./smtp";
 import type * as Pop3Part from "./pop3";
-import type * as FetchPart from "./fetch";
 
 // What the parts take from the core at run time.
 export * from "./kit";
@@ -38,19 +37,20 @@ interface Connection extends Email {
   _m: Modem;
 }
 
-/** A POP3 operation of connection `c`: the part found, the modem prepared and logged in first
- *  (manual 2.13, 2.14). `op` gets the modem too, so that the calls need not look it up themselves. */
-function pop3(c: Connection, op: (p: typeof Pop3Part, done: Callback, m: Modem, x: any) => void, cb?: Callback, extra?: string) {
+/** A POP3 call of connection `c`: the part found, the modem prepared and logged in first (manual
+ *  2.13, 2.14), then the part's function `name` (the fetch part's for fetch) as name(m, done, a, b).
+ *  (`name` is a string: the part's export is never one of the shortened names, rollup.config.mjs.) */
+function pop3(c: Connection, name: string, cb?: Callback, a?: any, b?: any) {
   var m = c._m;
   m.run(function (done) {
     // found before any command, so a missing part fails here, through the callback
-    var p: typeof Pop3Part = part("pop3"), x = extra && part(extra);
+    var p: typeof Pop3Part = part("pop3"), x: any = name === "fetch" ? part("fetch") : p;
     // nested callbacks, not series(): no array of steps held while the modem works (~25 JsVars)
     m.ensure(function (err) {
       if (err) return done(err);
       p.login(m, function (err) {
         if (err) done(err);
-        else op(p, done, m, x);
+        else x[name](m, done, a, b);
       });
     });
   }, cb);
@@ -75,22 +75,24 @@ var API = {
     }, cb);
   },
   list: function (this: Connection, cb: Callback) {
-    pop3(this, function (p, done, m) { p.list(m, done); }, cb);
+    pop3(this, "list", cb);
   },
   retrieve: function (this: Connection, n: number, opts: RetrieveOptions | null, cb: Callback) {
-    pop3(this, function (p, done, m) { p.retrieve(m, n, opts || {}, done); }, cb);
+    pop3(this, "retrieve", cb, n, opts);
   },
+  // DELE and RSET (manual 2.20, 2.21; some firmware answers +POP3REST): one call of the part's
+  // simple() each, not a function of the part's own each (on the board, ~8 JsVars each while it is loaded)
   remove: function (this: Connection, n: number, cb?: Callback) {
-    pop3(this, function (p, done, m) { p.simple(m, "AT+POP3DEL=" + (n | 0), ["POP3DEL"], done); }, cb);
+    pop3(this, "simple", cb, "AT+POP3DEL=" + (n | 0), ["POP3DEL"]);
   },
   undoRemove: function (this: Connection, cb?: Callback) {
-    pop3(this, function (p, done, m) { p.simple(m, "AT+POP3RSET", ["POP3RSET", "POP3REST"], done); }, cb);
+    pop3(this, "simple", cb, "AT+POP3RSET", ["POP3RSET", "POP3REST"]);
   },
   logout: function (this: Connection, cb?: Callback) {
     this._m.run(this._m.endSession, cb);
   },
   fetch: function (this: Connection, filter: Filter, onMessage: (msg: FetchedMessage, done: (err?: any) => void) => void, cb?: Callback) {
-    pop3(this, function (_p, done, m, f: typeof FetchPart) { f.fetch(m, filter || {}, onMessage, done); }, cb, "fetch");
+    pop3(this, "fetch", cb, filter, onMessage);
   },
   close: function (this: Connection, cb?: Callback) {
     var m = this._m;

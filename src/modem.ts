@@ -68,17 +68,13 @@ export interface Resolved extends Options {
 /** The one place the defaults live. */
 export function resolve(options: Options): Resolved {
   var o = assign({}, options) as Resolved;
+  // (made here, not kept in RAM for the session; atTimeout, bearerTimeout (manual 3.1) in ms)
+  var d: { [key: string]: number } = { cid: 1, timeout: 30, chunk: 512, atTimeout: 5000, registerTimeout: 60, bearerTimeout: 85000, maxLine: 256 };
+  for (var k in d) (o as any)[k] = (o as any)[k] || d[k];
   if (o.ssl === undefined) o.ssl = !!((o.smtp && o.smtp.port === 465) || (o.pop3 && o.pop3.port === 995));
-  o.cid = o.cid || 1;
-  o.timeout = o.timeout || 30;
-  o.chunk = o.chunk || 512;
   o.ring = o.ring || o.chunk; // a request never takes more than chunk bytes
-  o.atTimeout = o.atTimeout || 5000;
   // a step that waits on a mail server: AT+EMAILTO plus a margin for the network
   o.serverTimeout = o.serverTimeout || (o.timeout + 15) * 1000;
-  o.registerTimeout = o.registerTimeout || 60;
-  o.bearerTimeout = o.bearerTimeout || 85000; // manual 3.1
-  o.maxLine = o.maxLine || 256;
   return o;
 }
 

@@ -60,8 +60,9 @@ function server(m: Modem, next: (err: EmailError | null) => void) {
 }
 
 /** A command answered by "+NAME: 1,..." (server +OK), "+NAME: 0" (-ERR) or "+POP3OUT: <code>"
- *  (the session is over). `name` is the result's name; the fields after "1," go to done. */
-export function simple(m: Modem, text: string, names: string[], done: (err: EmailError | null, fields?: string[]) => void) {
+ *  (the session is over). `name` is the result's name; the fields after "1," go to done. Also
+ *  mail.remove's and mail.undoRemove's (src/index.ts calls the part's functions as name(m, done, a, b)). */
+export function simple(m: Modem, done: (err: EmailError | null, fields?: string[]) => void, text: string, names: string[]) {
   var name = names[0];
   var until: string[] = ["+POP3OUT:"];
   for (var i = 0; i < names.length; i++) until.push("+" + names[i] + ":");
@@ -108,7 +109,7 @@ function readLine(this: Reads, line: string): boolean {
 function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => void, done: (err?: EmailError | null) => void) {
   var timer: any = 0; // set while waiting for "+POP3READ: 3,"
   var reads: Reads | undefined; // once AT+POP3CMD is answered
-  simple(m, "AT+POP3CMD=" + args, ["POP3CMD"], read);
+  simple(m, read, "AT+POP3CMD=" + args, ["POP3CMD"]);
 
   // One function for every caller (each function kept costs ~9 JsVars): simple() gives it the
   // outcome of AT+POP3CMD (err); the channel, each read's answer (err, res); as the channel's
@@ -151,7 +152,9 @@ function multi(m: Modem, args: string, chunk: number, onSlice: (s: string) => vo
   }
 }
 
-export function retrieve(m: Modem, n: number, opts: RetrieveOptions, done: Callback) {
+/** mail.retrieve (src/index.ts calls the part's functions as name(m, done, a, b)). */
+export function retrieve(m: Modem, done: Callback, n: number, opts?: RetrieveOptions | null) {
+  opts = opts || {};
   // The closure below keeps this scope for the whole transfer: no local is here that it does not need.
   var max = opts.maxSize || LIMITS.whole;
   var onData = opts.onData;

@@ -29,7 +29,7 @@ export function readMessage(m: Modem, n: number, lines: number | undefined, cap:
     if (!inBody) hp.line(line);
     else if (body.length < cap) body += line + "\r\n";
   }, 998);
-  retrieve(m, n, { lines: lines, onData: ls.push }, function (err) {
+  retrieve(m, function (err) {
     if (err) return done(err);
     ls.end();
     var cte = lower(h["content-transfer-encoding"] || "");
@@ -41,5 +41,5 @@ export function readMessage(m: Modem, n: number, lines: number | undefined, cap:
       date: h.date || "",
       body: body.substring(0, cap),
     }, h.from || "");
-  });
+  }, n, { lines: lines, onData: ls.push });
 }
