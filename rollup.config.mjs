@@ -36,8 +36,8 @@ export const INTERNAL = [
   "text", "fail", "int", "got", "more", "dialect", "onLine", "cache", "run", "codeError", "cmd", "line",
   "ready", "resultCode", "logAs", "abort", "ensure", "timer", "done", "ends", "overflow",
   "fault", "ok", "login", "download", "noSsl", "settings", "rcpt", "createLineSplitter", "UNSAFE",
-  "tick", "sink", "toHex", "part", "whole", "slot", "shown", "steps", "hostLen", "userLen",
-  "passwordLen", "addressLen", "nameLen", "fileLen", "charsetLen", "tally", "shut", "since", "piece", "lastAt",
+  "tick", "sink", "toHex", "part", "whole", "slot", "shown", "steps", "field",
+  "charsetLen", "tally", "shut", "since", "piece", "lastAt",
 ];
 const INTERNAL_RE = new RegExp("^(" + INTERNAL.join("|") + ")$");
 /** Every name a source file uses as a property, a key or a field, and every short string (a key

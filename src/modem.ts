@@ -4,7 +4,7 @@
 import { createChannel, commandName, Channel, CommandOptions, CommandResult } from "./at/channel";
 import { typedError, codeError, EmailError } from "./errors";
 import { assign, Step, Callback } from "./flow";
-import { quote, int, LIMITS } from "./params";
+import { quote, int } from "./params";
 import { find } from "./strings";
 import { DIALECTS, identify, Dialect } from "./dialect";
 import { RDY, CALL_READY, NORMAL_POWER_DOWN, UNDER_VOLTAGE_POWER_DOWN, UNDER_VOLTAGE_WARN } from "./power-urcs";
@@ -70,7 +70,7 @@ export function resolve(options: Options): Resolved {
   var o = assign({}, options) as Resolved;
   // (made here, not kept in RAM for the session; atTimeout, bearerTimeout (manual 3.1) in ms)
   var d: { [key: string]: number } = { cid: 1, timeout: 30, chunk: 512, atTimeout: 5000, registerTimeout: 60, bearerTimeout: 85000, maxLine: 256 };
-  for (var k in d) (o as any)[k] = (o as any)[k] || d[k];
+  for (var k in d) (o as any)[k] = (o as any)[k] || d[k]; // d: the literal above (Espruino throws on for-in over null)
   if (o.ssl === undefined) o.ssl = !!((o.smtp && o.smtp.port === 465) || (o.pop3 && o.pop3.port === 995));
   o.ring = o.ring || o.chunk; // a request never takes more than chunk bytes
   // a step that waits on a mail server: AT+EMAILTO plus a margin for the network
@@ -167,9 +167,9 @@ export function createModem(port: Port, o: Resolved): Modem {
         case 3: return ["AT+CREG?", /\+CREG: *\d,[15]/, "not registered on the network", polls];
         case 4: return ["AT+CGATT?", /\+CGATT: *1/, "GPRS not attached", polls];
         case 5: return [sapbr + '"Contype","GPRS"'];
-        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, LIMITS.hostLen, true)];
-        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser, LIMITS.userLen)] : 0;
-        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword, LIMITS.passwordLen), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
+        case 6: return [sapbr + '"APN",' + quote("SAPBR", "apn", o.apn, true)];
+        case 7: return o.apnUser ? [sapbr + '"USER",' + quote("SAPBR", "apnUser", o.apnUser)] : 0;
+        case 8: return o.apnPassword ? [sapbr + '"PWD",' + quote("SAPBR", "apnPassword", o.apnPassword), undefined, undefined, undefined, sapbr + '"PWD","***"'] : 0;
         case 9: return bearer;
         case 10: return ["AT+EMAILCID=" + cid];
         case 11: return ["AT+EMAILTO=" + int("EMAILTO", "timeout", o.timeout, 10, 120)];

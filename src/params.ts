@@ -14,21 +14,24 @@ import { typedError } from "./errors";
 // 2.8: public drivers see about 4 KB from AT+SMTPBODY=?), 5 recipients of each kind. The emulator
 // (tools/sim900-emulator/limits.ts) makes its own choice from the same sections; neither reads the other.
 // `whole`: the default maxSize of retrieve and fetch, the most of a message held in RAM at once.
-export var LIMITS = { whole: 4096, hostLen: 50, userLen: 50, passwordLen: 50, addressLen: 50, nameLen: 50, subjectLen: 100, fileLen: 50, bodyLen: 4096, rcpt: 5, charsetLen: 16 };
+// `field`: every server, user, password, address, name and file name (quote()'s default): one
+// property, not six (on the board each is JsVars for as long as the module is loaded).
+export var LIMITS = { whole: 4096, field: 50, subjectLen: 100, bodyLen: 4096, rcpt: 5, charsetLen: 16 };
 
 /** What quote() refuses: anything but printable ASCII, and the quote. (Also what puts a subject into
  *  hex: src/mail/hex-mode.ts.) */
 export var UNSAFE = /[^ !#-~]/;
 
-/** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password). */
-export function quote(command: string, field: string, value: any, max: number, optional?: boolean): string {
+/** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password).
+ *  `max`: LIMITS.field unless given. */
+export function quote(command: string, field: string, value: any, optional?: any, max?: number): string {
   if (value === undefined || value === null || value === "") {
     if (optional) return '""';
     throw typedError(command, "ARGUMENT", field + " is missing");
   }
   var s = "" + value;
   if (UNSAFE.test(s)) throw typedError(command, "ARGUMENT", field + " has a quote, a control or a non-ASCII character");
-  if (s.length > max) throw typedError(command, "ARGUMENT", field + " is longer than " + max);
+  if (s.length > (max = max || LIMITS.field)) throw typedError(command, "ARGUMENT", field + " is longer than " + max);
   return '"' + s + '"';
 }
 

@@ -48,9 +48,9 @@ function server(m: Modem, next: (err: EmailError | null) => void) {
   var C = "POP3SRV";
   var p = m.o.pop3;
   if (!p) return next(typedError(C, "OPTIONS", "no pop3 server in the connect options"));
-  var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host, LIMITS.hostLen) + "," + quote(C, "pop3.user", p.user, LIMITS.userLen) + ",";
+  var head = "AT+POP3SRV=" + quote(C, "pop3.host", p.host) + "," + quote(C, "pop3.user", p.user) + ",";
   var port = "," + int(C, "pop3.port", p.port || 110, 1, 65535);
-  var srv = head + quote(C, "pop3.password", p.password, LIMITS.passwordLen) + port;
+  var srv = head + quote(C, "pop3.password", p.password) + port;
   var shown = { logAs: head + '"***"' + port };
   m.at(srv, shown, function (err) {
     if (!err || err.type !== "ERROR") return next(err);

@@ -65,19 +65,19 @@ export function settings(m: Modem, msg: Message): { steps: Setting[]; text: stri
   function add(slot: string, cmd: string, shown?: string) {
     out.push({ slot: slot, cmd: cmd, shown: shown });
   }
-  add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host, LIMITS.hostLen) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
+  add("SRV", "AT+SMTPSRV=" + quote(C, "smtp.host", s.host) + "," + int(C, "smtp.port", s.port || 25, 1, 65535));
   if (s.user) {
-    var auth = "AT+SMTPAUTH=1," + quote(C, "smtp.user", s.user, LIMITS.userLen) + ",";
-    add("AUTH", auth + quote(C, "smtp.password", s.password, LIMITS.passwordLen), auth + '"***"');
+    var auth = "AT+SMTPAUTH=1," + quote(C, "smtp.user", s.user) + ",";
+    add("AUTH", auth + quote(C, "smtp.password", s.password), auth + '"***"');
   } else add("AUTH", "AT+SMTPAUTH=0");
-  add("FROM", "AT+SMTPFROM=" + quote(C, "from.address", o.from.address, LIMITS.addressLen) +
-    (o.from.name ? "," + quote(C, "from.name", o.from.name, LIMITS.nameLen) : ""));
+  add("FROM", "AT+SMTPFROM=" + quote(C, "from.address", o.from.address) +
+    (o.from.name ? "," + quote(C, "from.name", o.from.name) : ""));
 
   var subject = msg.subject || "";
   var body = msg.body || "";
   var hex = hexMode(msg.charset, subject, body);
   var cs = hex ? msg.charset || "UTF-8" : "ASCII";
-  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, LIMITS.charsetLen));
+  add("CS", "AT+SMTPCS=" + quote(C, "charset", cs, 0, LIMITS.charsetLen));
 
   var types = [msg.to, msg.cc, msg.bcc];
   var count = 0;
@@ -86,8 +86,8 @@ export function settings(m: Modem, msg: Message): { steps: Setting[]; text: stri
     if (r.length > LIMITS.rcpt) throw typedError(C, "ARGUMENT", "more than " + LIMITS.rcpt + " recipients of one kind");
     count += r.length;
     for (var i = 0; i < r.length; i++)
-      add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address, LIMITS.addressLen) +
-        (r[i].name ? "," + quote(C, "recipient name", r[i].name, LIMITS.nameLen) : ""));
+      add("R" + t + "." + i, "AT+SMTPRCPT=" + t + "," + i + "," + quote(C, "recipient address", r[i].address) +
+        (r[i].name ? "," + quote(C, "recipient name", r[i].name) : ""));
   }
   if (!count) throw typedError(C, "ARGUMENT", "no recipient");
 
@@ -105,7 +105,7 @@ export function settings(m: Modem, msg: Message): { steps: Setting[]; text: stri
   if (!f) add("FILE", "AT+SMTPFILE=0");
   else {
     if (f.data === undefined && typeof f.read !== "function") throw typedError(C, "ARGUMENT", "attachment has neither data nor read");
-    add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name, LIMITS.fileLen) + "," + (f.binary ? 1 : 0));
+    add("FILE", "AT+SMTPFILE=" + (f.binary ? 2 : 1) + "," + quote(C, "attachment.name", f.name) + "," + (f.binary ? 1 : 0));
   }
   return { steps: out, text: body };
 }
