@@ -24,7 +24,7 @@ export var UNSAFE = /[^ !#-~]/;
 
 /** `"value"`, or throws an ARGUMENT error naming the field (never its value: it may be a password).
  *  `max`: LIMITS.field unless given. */
-export function quote(command: string, field: string, value: any, optional?: any, max?: number): string {
+export function quote(command: string, field: string, value: any, optional?: boolean | 0, max?: number): string {
   if (value === undefined || value === null || value === "") {
     if (optional) return '""';
     throw typedError(command, "ARGUMENT", field + " is missing");
