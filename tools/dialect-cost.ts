@@ -17,20 +17,24 @@ export interface Build { minified: number; stored: number }
 export interface DialectCost { with: Build; without: Build; minified: number; stored: number }
 
 /** A copy of the sources (src/ and what building needs) in a temporary directory. */
-function copySources(): string {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-dialect-"));
+export function copySources(): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-build-"));
   fs.cpSync(path.join(ROOT, "src"), path.join(tmp, "src"), { recursive: true });
   for (const f of ["tsconfig.json", "package.json", "rollup.config.mjs"]) fs.copyFileSync(path.join(ROOT, f), path.join(tmp, f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
   return tmp;
 }
 
-async function build(dir: string): Promise<Build> {
+/** Builds the sources in `dir` with the project's rollup config; the code of each dist bundle named. */
+export function buildBundles(dir: string, bundles: string[]): string[] {
   const b = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "--silent"], { cwd: dir, encoding: "utf8" });
   if (b.status !== 0) throw new Error("the build failed: " + b.stderr);
+  return bundles.map((f) => fs.readFileSync(path.join(dir, "dist", f), "latin1"));
+}
+
+async function build(dir: string): Promise<Build> {
   let minified = 0, stored = 0;
-  for (const f of BUNDLES) {
-    const code = fs.readFileSync(path.join(dir, "dist", f), "latin1");
+  for (const code of buildBundles(dir, BUNDLES)) {
     minified += code.length;
     stored += (await pretokenise(code)).length;
   }

@@ -3,10 +3,9 @@
 // DOWNLOAD body) and nothing else. Exact replacements, each of which must match once, so that an
 // unrelated edit elsewhere in a file cannot break them; test/dialect.test.ts checks that they still
 // do and that no use of the dialect is left.
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { applyEdits, Edit } from "./optional-features";
 
-export const NO_DIALECT: { file: string; from: string; to: string }[] = [
+export const NO_DIALECT: Edit[] = [
   { file: "modem.ts", from: 'import { DIALECTS, identify, Dialect } from "./dialect";', to: 'import type { Dialect } from "./dialect";' },
   { file: "modem.ts", from: '      if (o.ssl && (m.dialect as Dialect).noSsl) throw typedError("CONNECT", "OPTIONS", "SIM800: no SSL");\n', to: "" },
   { file: "modem.ts", from: 'case 12: return (m.dialect as Dialect).noSsl ? 0 : ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];', to: 'case 12: return ["AT+EMAILSSL=" + (o.ssl ? 1 : 0)];' },
@@ -30,10 +29,5 @@ export const NO_DIALECT: { file: string; from: string; to: string }[] = [
 /** Applies NO_DIALECT to a copy of the sources in `dir` (dir/src/...); throws naming a replacement that
  *  does not match exactly once. */
 export function applyNoDialect(dir: string): void {
-  for (const r of NO_DIALECT) {
-    const f = path.join(dir, "src", r.file), s = fs.readFileSync(f, "utf8");
-    const n = s.split(r.from).length - 1;
-    if (n !== 1) throw new Error(`tools/no-dialect.ts: ${JSON.stringify(r.from.slice(0, 60))} is found ${n} times in src/${r.file}, not once (update the list)`);
-    fs.writeFileSync(f, s.replace(r.from, () => r.to));
-  }
+  applyEdits(dir, NO_DIALECT, "tools/no-dialect.ts");
 }

@@ -1,0 +1,58 @@
+// The core's features that the API contract (docs/API.md) does not name, each as edits that take it
+// out of a copy of the sources, for tools/floor.ts: what core + send would weigh without them. Each
+// edit must match exactly once, so that an unrelated change cannot make one silently do nothing;
+// test/floor.test.ts checks that they still do, and that the edited sources build.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** `from` replaced by `to`; or, with `through`, everything from `from` to the end of the first `through` after it. */
+export interface Edit { file: string; from: string; through?: string; to: string }
+
+export const OPTIONAL: { name: string; what: string; edits: Edit[] }[] = [
+  {
+    name: "modem events",
+    what: "DEACT, RDY, power-down and under-voltage fail the operation and make the next one prepare again; onEvent",
+    edits: [
+      { file: "modem.ts", from: "var NEWS = new RegExp(", through: '"\\\\+POP3OUT:"].join("|^"));\n', to: "" },
+      { file: "modem.ts", from: "createChannel(port, o.log, o.maxLine, news, o)", to: "createChannel(port, o.log, o.maxLine, undefined, o)" },
+      { file: "modem.ts", from: "  /** The modem's news (NEWS)", through: "      tell(event, line);\n    }\n    return true;\n  }\n", to: "" },
+    ],
+  },
+  {
+    name: "FIFO_FULL watch",
+    what: "an overflow of the serial input FIFO fails the operation under way",
+    edits: [
+      { file: "modem.ts", from: "      if (watching) E.removeListener(\"errorFlag\", fifo);\n", to: "" },
+      { file: "modem.ts", from: "  // The Pico's serial input FIFO drops bytes", through: "if (watching) E.on(\"errorFlag\", fifo);\n", to: "" },
+    ],
+  },
+  {
+    name: "recovery",
+    what: "after a failure, AT+POP3OUT (a POP3 step) or AT+SAPBR=0 (an SMTP step) before the next operation",
+    edits: [
+      { file: "modem.ts", from: "/** After these the modem's state is unknown", through: "c <= 68));\n}\n", to: "" },
+      { file: "modem.ts", from: "          if (resets(err)) {", through: "return m.at(\"AT+SAPBR=0,\" + cid, null, back);\n          }\n", to: "          m.ready = false;\n" },
+    ],
+  },
+  {
+    name: "signed configs",
+    what: "fetch's filter.key and filter.verifier: a forged, replayed or unsigned config is refused (onReject)",
+    edits: [
+      { file: "fetch.ts", from: "  var v: Pick<Verifier", through: "a key needs the module sim900-email-sign\"));\n    }\n", to: "" },
+      { file: "fetch.ts", from: "        if (v) {\n          var r = v.check(msg.body);", through: "msg.seq = (r as { seq: number }).seq;\n        }\n", to: "" },
+      { file: "fetch.ts", from: "      if (v) v.commit(msg.seq as number);", through: "\n", to: "" },
+    ],
+  },
+];
+
+/** Applies `edits` to the sources in dir/src; throws naming an edit that does not match exactly once. */
+export function applyEdits(dir: string, edits: Edit[], list: string): void {
+  for (const e of edits) {
+    const f = path.join(dir, "src", e.file), s = fs.readFileSync(f, "utf8");
+    const n = s.split(e.from).length - 1, at = s.indexOf(e.from);
+    const end = e.through === undefined ? at + e.from.length : s.indexOf(e.through, at) + e.through.length;
+    if (n !== 1 || (e.through !== undefined && s.indexOf(e.through, at) < 0))
+      throw new Error(`${list}: ${JSON.stringify(e.from.slice(0, 60))} does not match once in src/${e.file} (update the list)`);
+    fs.writeFileSync(f, s.substring(0, at) + e.to + s.substring(end));
+  }
+}
