@@ -4,10 +4,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OPTIONAL, applyEdits } from "../tools/optional-features";
-import { applyNoDialect } from "../tools/no-dialect";
-import { copySources, buildBundles } from "../tools/dialect-cost";
-import { messageBytes, isMessage } from "../tools/floor";
+import { copySources, buildBundles, applyEdits } from "../tools/variant-build";
+import { messageBytes, isMessage, buildOut } from "../tools/floor";
 
 describe("the bench's floor (tools/floor.ts)", function () {
   this.timeout(120000);
@@ -22,8 +20,7 @@ describe("the bench's floor (tools/floor.ts)", function () {
   it("builds the sources without every optional feature and the dialect, and what they name is gone", () => {
     const dir = copySources();
     try {
-      for (const f of OPTIONAL) applyEdits(dir, f.edits, "tools/optional-features.ts");
-      applyNoDialect(dir);
+      buildOut(dir);
       const src = ["modem.ts", "fetch.ts"].map((f) => fs.readFileSync(path.join(dir, "src", f), "utf8")).join("\n")
         .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ""); // code only
       for (const gone of ["NEWS", "news", "errorFlag", "resets(", "AT+SAPBR=0,\" + cid, null, back", "v.check", "v.commit", "sim900-email-sign"])
@@ -42,6 +39,8 @@ describe("the bench's floor (tools/floor.ts)", function () {
     try {
       assert.throws(() => applyEdits(dir, [{ file: "modem.ts", from: "no such text", to: "" }], "tools/optional-features.ts"),
         /tools\/optional-features\.ts: "no such text" does not match once in src\/modem\.ts/);
+      assert.throws(() => applyEdits(dir, [{ file: "modem.ts", from: "function resets(", through: "no such end", to: "" }], "tools/optional-features.ts"),
+        /"function resets\(" does not match once in src\/modem\.ts/, "a `through` not found after `from`");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

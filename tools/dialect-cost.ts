@@ -2,35 +2,16 @@
 // built from the sources as they are, less the same two built from the sources with the replacements
 // of tools/no-dialect.ts, which take out every use of src/dialect.ts and nothing else. Both
 // builds run in temporary directories with the same rollup config, so only the dialect differs.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { pretokenise } from "./pretokenise.mjs";
 import { isMain } from "./espruino-process";
 import { applyNoDialect } from "./no-dialect";
+import { copySources, buildBundles } from "./variant-build";
 
-const ROOT = path.join(__dirname, "..");
 const BUNDLES = ["sim900-email.js", "sim900-email-send.js"];
 
 export interface Build { minified: number; stored: number }
 export interface DialectCost { with: Build; without: Build; minified: number; stored: number }
-
-/** A copy of the sources (src/ and what building needs) in a temporary directory. */
-export function copySources(): string {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sim900-build-"));
-  fs.cpSync(path.join(ROOT, "src"), path.join(tmp, "src"), { recursive: true });
-  for (const f of ["tsconfig.json", "package.json", "rollup.config.mjs"]) fs.copyFileSync(path.join(ROOT, f), path.join(tmp, f));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
-  return tmp;
-}
-
-/** Builds the sources in `dir` with the project's rollup config; the code of each dist bundle named. */
-export function buildBundles(dir: string, bundles: string[]): string[] {
-  const b = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "--silent"], { cwd: dir, encoding: "utf8" });
-  if (b.status !== 0) throw new Error("the build failed: " + b.stderr);
-  return bundles.map((f) => fs.readFileSync(path.join(dir, "dist", f), "latin1"));
-}
 
 async function build(dir: string): Promise<Build> {
   let minified = 0, stored = 0;

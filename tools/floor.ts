@@ -5,24 +5,22 @@
 import * as fs from "node:fs";
 import { parse } from "acorn";
 import { isMain } from "./espruino-process";
-import { copySources, buildBundles } from "./dialect-cost";
-import { OPTIONAL, applyEdits } from "./optional-features";
+import { copySources, buildBundles, applyEdits } from "./variant-build";
+import { OPTIONAL } from "./optional-features";
 import { applyNoDialect } from "./no-dialect";
 import { EMAIL_PARTS } from "./parts";
 
-export interface Floor {
-  /** Core + send and all email parts, minified, as the sources are. */
-  now: { coreSend: number; all: number };
-  /** What each optional feature (and the dialect) costs on core + send and on all parts, minified. */
-  features: { name: string; what: string; coreSend: number; all: number }[];
-  /** Without every one of them. */
-  without: { coreSend: number; all: number };
-  /** ... and with every message string emptied (an error then carries its type, code and command). */
-  bare: { coreSend: number; all: number };
-}
+/** Minified bytes of core + send and of all email parts. */
+export interface Sizes { coreSend: number; all: number }
 
 const CORE_SEND = [...EMAIL_PARTS.core, ...EMAIL_PARTS.send];
 const ALL = Object.values(EMAIL_PARTS).flat();
+
+/** Each feature the floor builds out, with the edit that does it. */
+export const REMOVALS: { name: string; what: string; edit: (dir: string) => void }[] = [
+  ...OPTIONAL.map((f) => ({ name: f.name, what: f.what, edit: (d: string) => applyEdits(d, f.edits, "tools/optional-features.ts") })),
+  { name: "SIM800 dialect", what: "the model from ATI, SSL refused, the body after DOWNLOAD", edit: applyNoDialect },
+];
 
 /** A message: a string literal with a space and a word in lower case, or a transcript line ("! ..."). */
 export const isMessage = (s: string) => (/ /.test(s) && /[a-z]{3}/.test(s)) || /^! /.test(s);
@@ -38,41 +36,52 @@ export function messageBytes(code: string): number {
   return n;
 }
 
-/** Builds a copy of the sources with `edit` applied; the minified bytes of core + send and of all parts
- *  (and, with `bare`, less their messages). */
-function measure(edit: (dir: string) => void, bare = false): { coreSend: number; all: number } {
+/** The email parts' code (in ALL's order), built from a copy of the sources with `edit` applied. */
+function variant(edit: (dir: string) => void): string[] {
   const dir = copySources();
   try {
     edit(dir);
-    const codes = buildBundles(dir, ALL);
-    const bytes = codes.map((c) => c.length - (bare ? messageBytes(c) : 0));
-    const sum = (files: string[]) => files.reduce((n, f) => n + bytes[ALL.indexOf(f)], 0);
-    return { coreSend: sum(CORE_SEND), all: sum(ALL) };
+    return buildBundles(dir, ALL);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The floor; with `perFeature`, also what each feature costs (a build each, ~12 s). */
-export function floor(perFeature = true): Floor {
-  const now = measure(() => {});
-  const cost = (name: string, what: string, edit: (dir: string) => void) => {
-    const w = measure(edit);
-    return { name, what, coreSend: now.coreSend - w.coreSend, all: now.all - w.all };
+/** Core + send and all parts of `codes`, each bundle less `less` of its code. */
+function sizes(codes: string[], less: (code: string) => number = () => 0): Sizes {
+  const bytes = codes.map((c) => c.length - less(c));
+  const sum = (files: string[]) => files.reduce((n, f) => n + bytes[ALL.indexOf(f)], 0);
+  return { coreSend: sum(CORE_SEND), all: sum(ALL) };
+}
+
+/** Takes every feature of REMOVALS out of the sources in dir/src. */
+export function buildOut(dir: string): void {
+  for (const r of REMOVALS) r.edit(dir);
+}
+
+/** The floor: the parts built without every feature of REMOVALS (one build), and the same less every
+ *  message string. */
+export function floor(): { without: Sizes; bare: Sizes } {
+  const codes = variant(buildOut);
+  return { without: sizes(codes), bare: sizes(codes, messageBytes) };
+}
+
+/** The parts as the sources are, and what each feature of REMOVALS costs on them (a build each). */
+export function featureCosts(): { now: Sizes; features: (Sizes & { name: string; what: string })[] } {
+  const now = sizes(variant(() => {}));
+  return {
+    now,
+    features: REMOVALS.map((r) => {
+      const w = sizes(variant(r.edit));
+      return { name: r.name, what: r.what, coreSend: now.coreSend - w.coreSend, all: now.all - w.all };
+    }),
   };
-  const features = !perFeature ? [] : OPTIONAL.map((f) => cost(f.name, f.what, (d) => applyEdits(d, f.edits, "tools/optional-features.ts")));
-  if (perFeature) features.push(cost("SIM800 dialect", "the model from ATI, SSL refused, the body after DOWNLOAD", applyNoDialect));
-  const all = (d: string) => {
-    for (const f of OPTIONAL) applyEdits(d, f.edits, "tools/optional-features.ts");
-    applyNoDialect(d);
-  };
-  return { now, features, without: measure(all), bare: measure(all, true) };
 }
 
 if (isMain(__filename)) {
-  const f = floor();
-  console.log(`core + send ${f.now.coreSend} B, all email parts ${f.now.all} B (minified)`);
-  for (const x of f.features) console.log(`  without ${x.name} (${x.what}): -${x.coreSend} B on core + send, -${x.all} B on all parts`);
+  const c = featureCosts(), f = floor();
+  console.log(`core + send ${c.now.coreSend} B, all email parts ${c.now.all} B (minified)`);
+  for (const x of c.features) console.log(`  without ${x.name} (${x.what}): -${x.coreSend} B on core + send, -${x.all} B on all parts`);
   console.log(`without all of them: core + send ${f.without.coreSend} B, all parts ${f.without.all} B`);
   console.log(`and every message emptied: core + send ${f.bare.coreSend} B, all parts ${f.bare.all} B`);
 }

@@ -3,7 +3,7 @@
 // DOWNLOAD body) and nothing else. Exact replacements, each of which must match once, so that an
 // unrelated edit elsewhere in a file cannot break them; test/dialect.test.ts checks that they still
 // do and that no use of the dialect is left.
-import { applyEdits, Edit } from "./optional-features";
+import { applyEdits, Edit } from "./variant-build";
 
 export const NO_DIALECT: Edit[] = [
   { file: "modem.ts", from: 'import { DIALECTS, identify, Dialect } from "./dialect";', to: 'import type { Dialect } from "./dialect";' },

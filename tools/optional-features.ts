@@ -1,12 +1,8 @@
-// The core's features that the API contract (docs/API.md) does not name, each as edits that take it
-// out of a copy of the sources, for tools/floor.ts: what core + send would weigh without them. Each
-// edit must match exactly once, so that an unrelated change cannot make one silently do nothing;
-// test/floor.test.ts checks that they still do, and that the edited sources build.
-import * as fs from "node:fs";
-import * as path from "node:path";
-
-/** `from` replaced by `to`; or, with `through`, everything from `from` to the end of the first `through` after it. */
-export interface Edit { file: string; from: string; through?: string; to: string }
+// The features that the API contract (docs/API.md) does not name, each as edits that take it
+// out of a copy of the sources (tools/variant-build.ts), for tools/floor.ts: what the parts would
+// weigh without them. test/floor.test.ts checks that the edits still match and that the edited
+// sources build.
+import type { Edit } from "./variant-build";
 
 export const OPTIONAL: { name: string; what: string; edits: Edit[] }[] = [
   {
@@ -44,15 +40,3 @@ export const OPTIONAL: { name: string; what: string; edits: Edit[] }[] = [
     ],
   },
 ];
-
-/** Applies `edits` to the sources in dir/src; throws naming an edit that does not match exactly once. */
-export function applyEdits(dir: string, edits: Edit[], list: string): void {
-  for (const e of edits) {
-    const f = path.join(dir, "src", e.file), s = fs.readFileSync(f, "utf8");
-    const n = s.split(e.from).length - 1, at = s.indexOf(e.from);
-    const end = e.through === undefined ? at + e.from.length : s.indexOf(e.through, at) + e.through.length;
-    if (n !== 1 || (e.through !== undefined && s.indexOf(e.through, at) < 0))
-      throw new Error(`${list}: ${JSON.stringify(e.from.slice(0, 60))} does not match once in src/${e.file} (update the list)`);
-    fs.writeFileSync(f, s.substring(0, at) + e.to + s.substring(end));
-  }
-}
